@@ -1,0 +1,1 @@
+"""Huikuan (回款): sales-contract receivables and collections."""

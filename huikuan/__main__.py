@@ -1,0 +1,3 @@
+from huikuan.manage import main
+
+main()

@@ -1,0 +1,63 @@
+"""Roles and what each may change. Reading is governed by scope (scope.py), changing by role."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", _("Administrator")
+    FINANCE_MANAGER = "finance_manager", _("Finance manager")
+    AR_CLERK = "ar_clerk", _("AR clerk")
+    COLLECTOR = "collector", _("Collector")
+    SALES_REP = "sales_rep", _("Sales rep")
+    AUDITOR = "auditor", _("Auditor")
+
+
+class Scope(models.TextChoices):
+    OWN = "own", _("Own customers")
+    TEAM = "team", _("Team's customers")
+    COMPANY = "company", _("Whole company")
+    GROUP = "group", _("Several companies")
+
+
+class Perm(models.TextChoices):
+    CUSTOMER_CHANGE = "customer.change", _("Change customers")
+    CONTRACT_CHANGE = "contract.change", _("Change contracts and plans")
+    TERMS_CHANGE = "terms.change", _("Change payment terms templates")
+    RECEIPT_CHANGE = "receipt.change", _("Record and reverse receipts")
+    ALLOCATION_CHANGE = "allocation.change", _("Allocate and reverse allocations")
+    ADJUSTMENT_CHANGE = "adjustment.change", _("Record credit notes and discounts")
+    WRITE_OFF = "adjustment.write_off", _("Write off bad debts")
+
+
+ALL_PERMS = frozenset(Perm)
+
+ROLE_PERMS: dict[str, frozenset[str]] = {
+    Role.ADMIN: ALL_PERMS,
+    Role.FINANCE_MANAGER: ALL_PERMS,
+    Role.AR_CLERK: frozenset(
+        {
+            Perm.CUSTOMER_CHANGE,
+            Perm.CONTRACT_CHANGE,
+            Perm.RECEIPT_CHANGE,
+            Perm.ALLOCATION_CHANGE,
+            Perm.ADJUSTMENT_CHANGE,
+        }
+    ),
+    Role.COLLECTOR: frozenset(),
+    Role.SALES_REP: frozenset(
+        {Perm.CUSTOMER_CHANGE, Perm.CONTRACT_CHANGE, Perm.RECEIPT_CHANGE, Perm.ALLOCATION_CHANGE}
+    ),
+    Role.AUDITOR: frozenset(),
+}
+
+DEFAULT_SCOPE: dict[str, str] = {
+    Role.ADMIN: Scope.GROUP,
+    Role.FINANCE_MANAGER: Scope.COMPANY,
+    Role.AR_CLERK: Scope.COMPANY,
+    Role.COLLECTOR: Scope.COMPANY,
+    Role.SALES_REP: Scope.OWN,
+    Role.AUDITOR: Scope.COMPANY,
+}

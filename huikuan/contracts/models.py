@@ -1,0 +1,134 @@
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from huikuan.contracts.choices import ContractStatus
+from huikuan.core.models import TimeStampedModel
+from huikuan.core.money import currency_field, money_field
+from huikuan.terms.choices import MilestoneKind
+
+
+class Contract(TimeStampedModel):
+    """A sales contract (销售合同): what a customer agreed to pay, in one currency, by a plan."""
+
+    company = models.ForeignKey("accounts.Company", on_delete=models.PROTECT, verbose_name=_("company"))
+    number = models.CharField(_("number"), max_length=40)
+    customer = models.ForeignKey(
+        "customers.Customer", on_delete=models.PROTECT, related_name="contracts", verbose_name=_("customer")
+    )
+    title = models.CharField(_("title"), max_length=200)
+    signed_on = models.DateField(_("signed on"))
+    starts_on = models.DateField(_("starts on"), null=True, blank=True)
+    ends_on = models.DateField(_("ends on"), null=True, blank=True)
+    currency = currency_field()
+    amount = money_field(_("amount"))
+    vat_rate = models.DecimalField(_("VAT rate"), max_digits=5, decimal_places=4, default=Decimal("0.13"))
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="owned_contracts", verbose_name=_("owner")
+    )
+    status = models.CharField(_("status"), max_length=12, choices=ContractStatus.choices, default=ContractStatus.DRAFT)
+    terms = models.ForeignKey(
+        "terms.PaymentTerms", on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("payment terms")
+    )
+    notes = models.TextField(_("notes"), blank=True)
+    activated_at = models.DateTimeField(_("activated at"), null=True, blank=True)
+    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("contract")
+        verbose_name_plural = _("contracts")
+        ordering = ["-signed_on", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["company", "number"], name="contract_unique_number"),
+            models.CheckConstraint(condition=models.Q(amount__gt=0), name="contract_amount_gt_0"),
+            models.CheckConstraint(
+                condition=models.Q(vat_rate__gte=0) & models.Q(vat_rate__lt=1), name="contract_vat_rate_range"
+            ),
+        ]
+        indexes = [models.Index(fields=["customer", "status"], name="contract_customer_status_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.title}"
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == ContractStatus.DRAFT
+
+
+class Milestone(models.Model):
+    """An event of a contract (delivery, acceptance, ...) that fixes the due dates waiting on it."""
+
+    company = models.ForeignKey("accounts.Company", on_delete=models.PROTECT, verbose_name=_("company"))
+    contract = models.ForeignKey(Contract, on_delete=models.PROTECT, related_name="milestones")
+    kind = models.CharField(_("milestone"), max_length=20, choices=MilestoneKind.choices)
+    reached_on = models.DateField(_("reached on"))
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True)
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("milestone")
+        verbose_name_plural = _("milestones")
+        ordering = ["reached_on", "pk"]
+        constraints = [models.UniqueConstraint(fields=["contract", "kind"], name="milestone_unique_kind")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.reached_on}"
+
+
+class Installment(models.Model):
+    """One amount a customer owes under a contract (收款计划): the unit of receivable.
+
+    ``open_amount`` and ``settled_on`` are kept by the services that write allocations and
+    adjustments, in the same transaction, so today's figures are one indexed aggregate; the dated
+    allocation and adjustment rows give the figures of any past date."""
+
+    company = models.ForeignKey("accounts.Company", on_delete=models.PROTECT, verbose_name=_("company"))
+    contract = models.ForeignKey(
+        Contract, on_delete=models.PROTECT, related_name="installments", verbose_name=_("contract")
+    )
+    customer = models.ForeignKey(
+        "customers.Customer", on_delete=models.PROTECT, related_name="installments", verbose_name=_("customer")
+    )
+    sequence = models.PositiveSmallIntegerField(_("sequence"))
+    label = models.CharField(_("label"), max_length=100, blank=True)
+    currency = currency_field()
+    amount = money_field(_("amount"))
+    due_date = models.DateField(_("due date"), null=True, blank=True)
+    milestone = models.CharField(_("waits for milestone"), max_length=20, choices=MilestoneKind.choices, blank=True)
+    offset_days = models.PositiveIntegerField(_("days after milestone"), default=0)
+    offset_months = models.PositiveSmallIntegerField(_("months after milestone"), default=0)
+    is_retention = models.BooleanField(_("retention"), default=False)
+    booked_on = models.DateField(
+        _("receivable from"), null=True, blank=True, help_text=_("Set when the contract is activated.")
+    )
+    open_amount = money_field(_("open amount"))
+    settled_on = models.DateField(_("settled on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("installment")
+        verbose_name_plural = _("installments")
+        ordering = ["contract", "sequence"]
+        constraints = [
+            models.UniqueConstraint(fields=["contract", "sequence"], name="installment_unique_sequence"),
+            models.CheckConstraint(condition=models.Q(amount__gt=0), name="installment_amount_gt_0"),
+            models.CheckConstraint(
+                condition=models.Q(open_amount__gte=0) & models.Q(open_amount__lte=models.F("amount")),
+                name="installment_open_within_amount",
+            ),
+        ]
+        indexes = [
+            # today's aging: open items of a company grouped by customer and due date
+            models.Index(
+                fields=["company", "customer", "due_date"],
+                name="installment_open_idx",
+                condition=models.Q(open_amount__gt=0),
+            ),
+            # past dates: what was booked by then and not yet settled by then
+            models.Index(fields=["company", "booked_on", "settled_on"], name="installment_asof_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.contract.number} #{self.sequence}"

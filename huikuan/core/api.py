@@ -1,0 +1,73 @@
+"""API plumbing shared by every app: pagination and the one exception handler that turns domain
+and validation errors into 400s with field messages, never a 500."""
+
+from __future__ import annotations
+
+import logging
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError
+from django.http import Http404
+from django.utils.translation import gettext as _
+from rest_framework import exceptions, status
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from huikuan.core.errors import DomainError
+
+logger = logging.getLogger(__name__)
+
+
+class Pagination(PageNumberPagination):
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 500
+
+
+def _field_messages(detail) -> dict:
+    if isinstance(detail, dict):
+        return {
+            str(k): _field_messages(v) if isinstance(v, dict) else [str(m) for m in _as_list(v)]
+            for k, v in detail.items()
+        }
+    return {"non_field_errors": [str(m) for m in _as_list(detail)]}
+
+
+def _as_list(value) -> list:
+    if isinstance(value, list):
+        out: list = []
+        for item in value:
+            out.extend(_as_list(item) if isinstance(item, list) else [item])
+        return out
+    return [value]
+
+
+def exception_handler(exc, context):
+    if isinstance(exc, DomainError):
+        return Response(exc.as_dict(), status=exc.status_code)
+    if isinstance(exc, DjangoValidationError):
+        detail = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        return Response(
+            {"code": "invalid", "message": _("Invalid input."), "fields": _field_messages(detail)},
+            status=status.HTTP_400_BAD_REQUEST,
+        )
+    if isinstance(exc, IntegrityError):
+        # A database constraint caught what the service checks should have: refuse, do not crash.
+        logger.warning("integrity error reached the API: %s", exc)
+        return Response(
+            {"code": "conflict", "message": _("The change conflicts with the data; nothing was saved.")},
+            status=status.HTTP_409_CONFLICT,
+        )
+    if isinstance(exc, exceptions.ValidationError):
+        return Response(
+            {"code": "invalid", "message": _("Invalid input."), "fields": _field_messages(exc.detail)},
+            status=status.HTTP_400_BAD_REQUEST,
+        )
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    response = drf_exception_handler(exc, context)
+    if response is not None and isinstance(response.data, dict) and "detail" in response.data:
+        detail = response.data["detail"]
+        response.data = {"code": getattr(detail, "code", "error"), "message": str(detail)}
+    return response

@@ -1,0 +1,56 @@
+"""Document numbers from configurable patterns such as ``HT-{year}-{seq:05d}``."""
+
+from __future__ import annotations
+
+import datetime as dt
+import string
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils.translation import gettext as _
+
+from huikuan.core.errors import DomainError
+from huikuan.core.models import NumberSequence
+
+ALLOWED_FIELDS = {"year", "month", "seq", "company"}
+
+
+def validate_pattern(pattern: str) -> None:
+    """Refuse a pattern that cannot produce unique numbers. Raises DomainError."""
+    try:
+        fields = {name for _text, name, _spec, _conv in string.Formatter().parse(pattern) if name}
+        unknown = fields - ALLOWED_FIELDS
+        if unknown or "seq" not in fields:
+            raise ValueError
+        pattern.format(year=2000, month=1, seq=1, company="X")
+    except (ValueError, KeyError, IndexError) as error:
+        raise DomainError(
+            "invalid_number_pattern",
+            _("A number pattern needs {seq} and may use {year}, {month} and {company}."),
+            field="pattern",
+        ) from error
+
+
+def next_number(*, company, kind: str, pattern: str, on: dt.date) -> str:
+    """Hand out the next number of a kind for a company; yearly or monthly series restart."""
+    validate_pattern(pattern)
+    if "{month" in pattern:
+        period = f"{on.year:04d}-{on.month:02d}"
+    elif "{year" in pattern:
+        period = f"{on.year:04d}"
+    else:
+        period = ""
+    with transaction.atomic():
+        updated = NumberSequence.objects.filter(company=company, kind=kind, period=period).update(
+            last_value=F("last_value") + 1
+        )
+        if not updated:
+            try:
+                with transaction.atomic():
+                    NumberSequence.objects.create(company=company, kind=kind, period=period, last_value=1)
+            except IntegrityError:
+                NumberSequence.objects.filter(company=company, kind=kind, period=period).update(
+                    last_value=F("last_value") + 1
+                )
+        seq = NumberSequence.objects.get(company=company, kind=kind, period=period).last_value
+    return pattern.format(year=on.year, month=on.month, seq=seq, company=company.code)

@@ -1,0 +1,241 @@
+"""Turning payment terms into a schedule of installments: amounts that sum exactly to the total,
+and due dates from each line's rule. Pure functions, no database, so previews and hypothesis
+tests use exactly what contracts use."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+
+from huikuan.core import money
+from huikuan.core.errors import DomainError
+from huikuan.terms.choices import PERIOD_MONTHS, AmountKind, DueRule
+
+HUNDRED = Decimal(100)
+
+
+@dataclass(frozen=True)
+class LineSpec:
+    """One template line as plain data (a PaymentTermsLine or the API's input)."""
+
+    amount_kind: str
+    due_rule: str
+    percent: Decimal | None = None
+    fixed_amount: Decimal | None = None
+    days: int = 0
+    months: int = 0
+    day_of_month: int | None = None
+    fixed_date: dt.date | None = None
+    milestone: str = ""
+    periods: int = 1
+    period: str = ""
+    is_retention: bool = False
+    label: str = ""
+
+    @classmethod
+    def from_line(cls, line) -> LineSpec:
+        return cls(**{name: getattr(line, name) for name in cls.__dataclass_fields__})
+
+
+@dataclass(frozen=True)
+class PlannedInstallment:
+    sequence: int
+    label: str
+    amount: Decimal
+    due_date: dt.date | None
+    milestone: str = ""
+    offset_days: int = 0
+    offset_months: int = 0
+    is_retention: bool = False
+    notes: list[str] = field(default_factory=list)
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """Same day ``months`` later, clamped to the month's last day (31 Jan + 1 month = 28/29 Feb)."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def end_of_month(day: dt.date) -> dt.date:
+    return day.replace(day=calendar.monthrange(day.year, day.month)[1])
+
+
+def due_after_milestone(reached_on: dt.date, *, days: int, months: int) -> dt.date:
+    return add_months(reached_on, months) + dt.timedelta(days=days)
+
+
+def _fail(code: str, message: str, index: int | None = None, field_name: str | None = None) -> DomainError:
+    where = f"lines[{index}].{field_name}" if index is not None and field_name else "lines"
+    return DomainError(code, message, field=where)
+
+
+def validate_lines(lines: Sequence[LineSpec]) -> None:
+    """Refuse a template that cannot produce a valid plan. Raises DomainError."""
+    if not lines:
+        raise _fail("terms_empty", _("A payment terms template needs at least one line."))
+    remainders = [i for i, line in enumerate(lines) if line.amount_kind == AmountKind.REMAINDER]
+    if len(remainders) > 1:
+        raise _fail("terms_two_remainders", _("Only one line can take the remainder."))
+    percent_total = Decimal(0)
+    for index, line in enumerate(lines):
+        _validate_amount(line, index)
+        _validate_due_rule(line, index)
+        if line.amount_kind == AmountKind.PERCENT:
+            percent_total += line.percent or 0
+    if percent_total > HUNDRED:
+        raise _fail(
+            "terms_percent_over_100",
+            _("The percentages add up to %(total)s%%, more than 100%%.") % {"total": percent_total.normalize()},
+        )
+    has_fixed = any(line.amount_kind == AmountKind.FIXED for line in lines)
+    if not remainders and not has_fixed and percent_total != HUNDRED:
+        raise _fail(
+            "terms_remainder_needed",
+            _("The percentages add up to %(total)s%%: make them 100%% or add a remainder line.")
+            % {"total": percent_total.normalize()},
+        )
+    if remainders and not has_fixed and percent_total == HUNDRED:
+        raise _fail("terms_remainder_empty", _("The percentages already make 100%; the remainder line would be empty."))
+
+
+def _validate_amount(line: LineSpec, index: int) -> None:
+    if line.amount_kind == AmountKind.PERCENT:
+        if line.percent is None or line.percent <= 0 or line.percent > HUNDRED:
+            raise _fail("terms_bad_percent", _("A percentage must be more than 0 and at most 100."), index, "percent")
+        if line.percent != line.percent.quantize(Decimal("0.0001")):
+            raise _fail("terms_bad_percent", _("A percentage has at most four decimal places."), index, "percent")
+    elif line.amount_kind == AmountKind.FIXED:
+        if line.fixed_amount is None or line.fixed_amount <= 0 or not money.has_valid_precision(line.fixed_amount):
+            raise _fail(
+                "terms_bad_fixed_amount",
+                _("A fixed amount must be positive, to the fen at most."),
+                index,
+                "fixed_amount",
+            )
+    elif line.amount_kind != AmountKind.REMAINDER:
+        raise _fail("terms_bad_amount_kind", _("Unknown amount kind."), index, "amount_kind")
+
+
+def _validate_due_rule(line: LineSpec, index: int) -> None:
+    if line.days is None or line.days < 0:
+        raise _fail("terms_negative_days", _("Days cannot be negative."), index, "days")
+    if line.months is None or line.months < 0:
+        raise _fail("terms_negative_months", _("Months cannot be negative."), index, "months")
+    rule = line.due_rule
+    if rule == DueRule.FIXED_DATE and line.fixed_date is None:
+        raise _fail("terms_date_needed", _("A fixed-date line needs its date."), index, "fixed_date")
+    if rule == DueRule.DAY_OF_MONTH and not (line.day_of_month and 1 <= line.day_of_month <= 31):
+        raise _fail("terms_day_needed", _("Give the day of the month, 1 to 31."), index, "day_of_month")
+    if rule == DueRule.AFTER_MILESTONE and not line.milestone:
+        raise _fail("terms_milestone_needed", _("Name the milestone the line waits for."), index, "milestone")
+    if rule == DueRule.RECURRING:
+        if line.period not in PERIOD_MONTHS:
+            raise _fail("terms_period_needed", _("A recurring line needs a period: month or quarter."), index, "period")
+        if not line.periods or line.periods < 1 or line.periods > 120:
+            raise _fail("terms_bad_periods", _("A recurring line has 1 to 120 periods."), index, "periods")
+    elif rule not in DueRule.values:
+        raise _fail("terms_bad_due_rule", _("Unknown due rule."), index, "due_rule")
+
+
+def _line_due_dates(line: LineSpec, base: dt.date) -> list[dt.date | None]:
+    rule = line.due_rule
+    if rule == DueRule.AFTER_BASE:
+        return [base + dt.timedelta(days=line.days)]
+    if rule == DueRule.FIXED_DATE:
+        return [line.fixed_date]
+    if rule == DueRule.END_OF_MONTH:
+        return [end_of_month(add_months(base, line.months)) + dt.timedelta(days=line.days)]
+    if rule == DueRule.DAY_OF_MONTH:
+        month = add_months(base.replace(day=1), line.months or 1)
+        day = min(line.day_of_month or 1, calendar.monthrange(month.year, month.month)[1])
+        return [month.replace(day=day)]
+    if rule == DueRule.AFTER_MILESTONE:
+        return [None]
+    first = base + dt.timedelta(days=line.days)
+    step = PERIOD_MONTHS[line.period]
+    return [add_months(first, step * k) for k in range(line.periods)]
+
+
+def _round(amount: Decimal, currency: str, whole_units: bool) -> Decimal:
+    return money.round_whole(amount) if whole_units else money.quantize(amount, currency)
+
+
+def _split_exactly(
+    amounts: list[Decimal | None], total: Decimal, absorber: int, currency: str, whole: bool
+) -> list[Decimal]:
+    """Round every piece but the absorbing one; that one takes what is left, so the sum is exact."""
+    rounded = [Decimal(0) if a is None else _round(a, currency, whole) for a in amounts]
+    rounded[absorber] = total - sum(r for i, r in enumerate(rounded) if i != absorber)
+    return rounded
+
+
+def build_schedule(
+    lines: Sequence[LineSpec],
+    *,
+    total: Decimal,
+    currency: str,
+    base_date: dt.date,
+    whole_units: bool = False,
+) -> list[PlannedInstallment]:
+    """The installments the lines make of ``total``; they sum to it exactly.
+
+    Raises DomainError when the lines are invalid, fixed amounts exceed the total, or the total is
+    too small to give every installment a positive amount."""
+    validate_lines(lines)
+    total = money.quantize(total, currency)
+    if total <= 0:
+        raise DomainError("amount_not_positive", _("The amount must be positive."), field="amount")
+    raw: list[Decimal | None] = []
+    for line in lines:
+        if line.amount_kind == AmountKind.PERCENT:
+            raw.append(total * line.percent / HUNDRED)
+        elif line.amount_kind == AmountKind.FIXED:
+            raw.append(line.fixed_amount)
+        else:
+            raw.append(None)
+    remainder_index = next((i for i, a in enumerate(raw) if a is None), None)
+    known = sum(a for a in raw if a is not None)
+    if known > total or (remainder_index is None and known != total):
+        raise DomainError(
+            "terms_do_not_fit_amount",
+            _("The template's amounts add up to %(sum)s, not to the total %(total)s.") % {"sum": known, "total": total},
+            field="amount",
+        )
+    absorber = len(lines) - 1 if remainder_index is None else remainder_index
+    line_amounts = _split_exactly(raw, total, absorber, currency, whole_units)
+    planned: list[PlannedInstallment] = []
+    for line, line_amount in zip(lines, line_amounts, strict=True):
+        dates = _line_due_dates(line, base_date)
+        share = line_amount / len(dates)
+        pieces = _split_exactly([share] * len(dates), line_amount, len(dates) - 1, currency, whole_units)
+        for period_index, (due, amount) in enumerate(zip(dates, pieces, strict=True)):
+            label = line.label or ""
+            if len(dates) > 1:
+                label = f"{label} {period_index + 1}/{len(dates)}".strip()
+            planned.append(
+                PlannedInstallment(
+                    sequence=len(planned) + 1,
+                    label=label,
+                    amount=amount,
+                    due_date=due,
+                    milestone=line.milestone if line.due_rule == DueRule.AFTER_MILESTONE else "",
+                    offset_days=line.days,
+                    offset_months=line.months,
+                    is_retention=line.is_retention,
+                )
+            )
+    if any(p.amount <= 0 for p in planned):
+        raise DomainError(
+            "amount_too_small_to_split",
+            _("The amount is too small to split into these installments."),
+            field="amount",
+        )
+    if sum(p.amount for p in planned) != total:  # pragma: no cover - guarded by construction
+        raise AssertionError("schedule does not sum to the total")
+    return planned
