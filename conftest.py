@@ -1,6 +1,14 @@
+"""Shared fixtures: a company, one user per role, and builders for customers and contracts."""
+
+import datetime as dt
+from decimal import Decimal
+
 import pytest
 from django.db import connection
 from django.utils import translation
+
+from huikuan.accounts.models import Company, Team, User
+from huikuan.accounts.roles import DEFAULT_SCOPE, Role, Scope
 
 
 @pytest.fixture(autouse=True)
@@ -14,3 +22,101 @@ def _english_by_default():
 def postgres_only():
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL: set DATABASE_URL=postgres://... (CI runs it)")
+
+
+@pytest.fixture
+def company(db):
+    return Company.objects.create(code="HQ", name="上海总部有限公司")
+
+
+@pytest.fixture
+def make_user(company):
+    def make(username: str, role: str = Role.SALES_REP, *, scope: str | None = None, team=None, **extra) -> User:
+        return User.objects.create_user(
+            username,
+            password="test-pass-123",
+            role=role,
+            scope=scope or DEFAULT_SCOPE[role],
+            company=extra.pop("company", company),
+            team=team,
+            **extra,
+        )
+
+    return make
+
+
+@pytest.fixture
+def team(company):
+    return Team.objects.create(company=company, name="华东销售部")
+
+
+@pytest.fixture
+def manager(make_user):
+    return make_user("manager", Role.FINANCE_MANAGER)
+
+
+@pytest.fixture
+def clerk(make_user):
+    return make_user("clerk", Role.AR_CLERK)
+
+
+@pytest.fixture
+def rep(make_user, team):
+    return make_user("rep", Role.SALES_REP, team=team)
+
+
+@pytest.fixture
+def other_rep(make_user, team):
+    return make_user("other_rep", Role.SALES_REP, team=team)
+
+
+@pytest.fixture
+def auditor(make_user):
+    return make_user("auditor", Role.AUDITOR)
+
+
+@pytest.fixture
+def team_lead(make_user, team):
+    return make_user("lead", Role.SALES_REP, scope=Scope.TEAM, team=team)
+
+
+@pytest.fixture
+def make_customer(company, manager):
+    from huikuan.customers.services import customer_create
+
+    counter = iter(range(1, 10_000))
+
+    def make(owner=None, **kwargs):
+        kwargs.setdefault("name", f"客户{next(counter)}有限公司")
+        return customer_create(actor=manager, company=company, owner=owner or manager, **kwargs)
+
+    return make
+
+
+@pytest.fixture
+def make_contract(manager):
+    """An active contract with a hand-entered plan: ``plan`` is [(amount, due date), ...]."""
+    from huikuan.contracts.services import contract_activate, contract_create, contract_set_installments
+
+    def make(customer, plan, *, signed_on=dt.date(2025, 1, 10), currency="CNY", activate=True, **kwargs):
+        total = sum(Decimal(a) for a, _due in plan)
+        contract = contract_create(
+            actor=manager,
+            customer=customer,
+            title=kwargs.pop("title", "设备采购合同"),
+            signed_on=signed_on,
+            amount=total,
+            currency=currency,
+            **kwargs,
+        )
+        contract_set_installments(
+            actor=manager,
+            contract=contract,
+            installments=[{"amount": Decimal(a), "due_date": due} for a, due in plan],
+        )
+        if activate:
+            contract_activate(actor=manager, contract=contract)
+        contract.refresh_from_db()
+        return contract
+
+    return make

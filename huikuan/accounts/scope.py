@@ -8,9 +8,11 @@ from __future__ import annotations
 from typing import TypeVar
 
 from django.db.models import Model, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from huikuan.accounts.models import User
 from huikuan.accounts.roles import Scope
+from huikuan.core.errors import NotPermitted
 
 M = TypeVar("M", bound=Model)
 
@@ -25,16 +27,16 @@ def company_ids(user: User) -> set[int] | None:
     return ids
 
 
-def scope_q(user: User, *, company: str = "company", owner: str = "customer__owner") -> Q:
+def scope_q(user: User, *, company: str = "company", owner: str | None = "customer__owner") -> Q:
     """A filter matching the records the user may see.
 
     ``company`` and ``owner`` are the lookup paths from the model to its company and to the
-    user who owns its customer."""
+    user who owns its customer; ``owner=None`` marks company-wide records such as templates."""
     if not user.is_authenticated or not user.is_active:
         return Q(pk__in=[])
     ids = company_ids(user)
     condition = Q() if ids is None else Q(**{f"{company}__in": ids})
-    if user.is_superuser or user.scope in (Scope.COMPANY, Scope.GROUP):
+    if owner is None or user.is_superuser or user.scope in (Scope.COMPANY, Scope.GROUP):
         return condition
     if user.scope == Scope.TEAM and user.team_id:
         return condition & (Q(**{f"{owner}__team_id": user.team_id}) | Q(**{owner: user}))
@@ -45,3 +47,16 @@ def restrict(
     queryset: QuerySet[M], user: User, *, company: str = "company", owner: str = "customer__owner"
 ) -> QuerySet[M]:
     return queryset.filter(scope_q(user, company=company, owner=owner))
+
+
+def require(user: User, perm: str) -> None:
+    """Refuse an action the user's role does not allow. Raises NotPermitted."""
+    if not user.has_perm_code(perm):
+        raise NotPermitted(_("Your role does not allow this action."))
+
+
+def require_company(user: User, company_id: int) -> None:
+    """Refuse to write into a company outside the user's. Raises NotPermitted."""
+    ids = company_ids(user)
+    if ids is not None and company_id not in ids:
+        raise NotPermitted(_("You do not work in this company."))

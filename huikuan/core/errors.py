@@ -7,6 +7,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 
 class DomainError(Exception):
     """A business rule refused the action; nothing was changed."""
@@ -43,3 +45,11 @@ class NotPermitted(DomainError):
 
     def __init__(self, message: Any) -> None:
         super().__init__("not_permitted", message)
+
+
+def require_reason(reason: str | None) -> str:
+    """The stripped reason a reversal or adjustment must give. Raises DomainError."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError("reason_required", _("Give a reason."), field="reason")
+    return reason

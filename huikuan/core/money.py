@@ -11,7 +11,10 @@ from functools import lru_cache
 
 from babel.numbers import get_currency_precision, list_currencies
 from django.db import models
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from huikuan.core.errors import DomainError
 
 ROUNDING = ROUND_HALF_UP
 MAX_DIGITS = 18
@@ -68,4 +71,31 @@ def money_field(verbose_name: str | None = None, **kwargs) -> models.DecimalFiel
 
 def currency_field(**kwargs) -> models.CharField:
     kwargs.setdefault("default", DEFAULT_CURRENCY)
-    return models.CharField(_("currency"), max_length=3, **kwargs)
+    return models.CharField(gettext_lazy("currency"), max_length=3, **kwargs)
+
+
+def validate_currency(code: str, *, field: str = "currency") -> str:
+    """The code if it is a supported ISO 4217 currency. Raises DomainError."""
+    if not is_supported_currency(code):
+        raise DomainError(
+            "unknown_currency", _("Unknown or unsupported currency: %(code)s.") % {"code": code}, field=field
+        )
+    return code
+
+
+def validate_amount(amount: Decimal, currency: str, *, field: str = "amount", allow_zero: bool = False) -> Decimal:
+    """The amount, checked positive and not finer than the currency's minor unit. Raises DomainError."""
+    if not isinstance(amount, Decimal) or not amount.is_finite():
+        raise DomainError("invalid_amount", _("Enter an amount."), field=field)
+    if amount < 0 or (amount == 0 and not allow_zero):
+        raise DomainError("amount_not_positive", _("The amount must be positive."), field=field)
+    if not has_valid_precision(amount, currency):
+        raise DomainError(
+            "amount_too_precise",
+            _("%(currency)s amounts have at most %(places)s decimal places.")
+            % {"currency": currency, "places": minor_units(currency)},
+            field=field,
+        )
+    if amount > MAX_AMOUNT:
+        raise DomainError("amount_too_large", _("The amount is too large."), field=field)
+    return amount.quantize(Decimal("0.01"))

@@ -1,0 +1,411 @@
+"""Contracts and their payment plans: create, plan (by template or by hand), activate, record
+milestones, terminate, cancel."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Max, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from huikuan.accounts.models import User
+from huikuan.accounts.roles import Perm
+from huikuan.accounts.scope import require, require_company
+from huikuan.audit import services as audit
+from huikuan.contracts.choices import ContractStatus
+from huikuan.contracts.models import Contract, Installment, Milestone
+from huikuan.core import money
+from huikuan.core.dates import require_not_future, require_order, today
+from huikuan.core.errors import DomainError, require_reason
+from huikuan.core.numbering import next_number
+from huikuan.customers.models import Customer, CustomerStatus
+from huikuan.terms.choices import MilestoneKind
+from huikuan.terms.models import PaymentTerms
+from huikuan.terms.schedule import PlannedInstallment, build_schedule, due_after_milestone
+from huikuan.terms.services import terms_lines
+
+DRAFT_FIELDS = ("title", "signed_on", "starts_on", "ends_on", "currency", "amount", "vat_rate", "owner", "notes")
+ACTIVE_FIELDS = ("title", "ends_on", "owner", "notes")
+BOOKED_STATUSES = (ContractStatus.ACTIVE, ContractStatus.COMPLETED, ContractStatus.TERMINATED)
+
+
+def _locked(contract: Contract) -> Contract:
+    return Contract.objects.select_for_update().select_related("customer", "company").get(pk=contract.pk)
+
+
+def _check_values(values: dict[str, Any], *, currency: str) -> dict[str, Any]:
+    if "title" in values:
+        values["title"] = (values["title"] or "").strip()
+        if not values["title"]:
+            raise DomainError("title_required", _("Give the contract a title."), field="title")
+    if "currency" in values:
+        money.validate_currency(values["currency"])
+        currency = values["currency"]
+    if "amount" in values:
+        values["amount"] = money.validate_amount(values["amount"], currency)
+    if "vat_rate" in values and not (Decimal(0) <= values["vat_rate"] < 1):
+        raise DomainError(
+            "invalid_vat_rate", _("The VAT rate is a fraction from 0 to below 1, e.g. 0.13."), field="vat_rate"
+        )
+    return values
+
+
+def _check_dates(contract: Contract) -> None:
+    require_order(
+        contract.starts_on, contract.ends_on, field="ends_on", message=_("The contract cannot end before it starts.")
+    )
+    require_order(
+        contract.signed_on, contract.ends_on, field="ends_on", message=_("The contract cannot end before it is signed.")
+    )
+
+
+def _check_owner(owner: User, company_id: int) -> None:
+    if not owner.is_active or (owner.company_id != company_id and not owner.is_superuser):
+        raise DomainError("invalid_owner", _("The owner must be an active user of the company."), field="owner")
+
+
+@transaction.atomic
+def contract_create(
+    *,
+    actor: User,
+    customer: Customer,
+    title: str,
+    signed_on: dt.date,
+    amount: Decimal,
+    currency: str | None = None,
+    number: str = "",
+    starts_on: dt.date | None = None,
+    ends_on: dt.date | None = None,
+    vat_rate: Decimal = Decimal("0.13"),
+    owner: User | None = None,
+    notes: str = "",
+    terms: PaymentTerms | None = None,
+    base_date: dt.date | None = None,
+) -> Contract:
+    """Create a draft contract, numbered from the company's pattern unless given; with ``terms``
+    its plan is made at once. Raises DomainError."""
+    require(actor, Perm.CONTRACT_CHANGE)
+    require_company(actor, customer.company_id)
+    if customer.status != CustomerStatus.ACTIVE:
+        raise DomainError("customer_not_active", _("The customer is on hold or closed."), field="customer")
+    company = customer.company
+    currency = currency or company.currency
+    values = _check_values(
+        {"title": title, "amount": amount, "currency": currency, "vat_rate": vat_rate}, currency=currency
+    )
+    owner = owner or customer.owner
+    _check_owner(owner, company.pk)
+    number = (number or "").strip()
+    if number and Contract.objects.filter(company=company, number=number).exists():
+        raise DomainError("duplicate_number", _("Another contract has this number."), field="number")
+    contract = Contract(
+        company=company,
+        customer=customer,
+        signed_on=signed_on,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        owner=owner,
+        notes=notes,
+        number=number,
+        **values,
+    )
+    _check_dates(contract)
+    if not contract.number:
+        contract.number = next_number(
+            company=company, kind="contract", pattern=company.contract_number_pattern, on=signed_on
+        )
+    contract.save()
+    audit.record(action="contract.created", target=contract, actor=actor)
+    if terms is not None:
+        contract_apply_terms(actor=actor, contract=contract, terms=terms, base_date=base_date)
+    return contract
+
+
+@transaction.atomic
+def contract_update(*, actor: User, contract: Contract, **changes: Any) -> Contract:
+    """Change a contract: any field of a draft; only title, end date, owner and notes once active.
+    Raises DomainError."""
+    require(actor, Perm.CONTRACT_CHANGE)
+    contract = _locked(contract)
+    allowed = DRAFT_FIELDS if contract.is_draft else ACTIVE_FIELDS
+    if contract.status in (ContractStatus.CANCELLED,):
+        allowed = ("notes",)
+    for field in changes:
+        if field not in allowed:
+            raise DomainError(
+                "not_editable",
+                _("This field cannot be changed once the contract is %(status)s.")
+                % {"status": contract.get_status_display()},
+                field=field,
+            )
+    values = _check_values(dict(changes), currency=contract.currency)
+    if "owner" in values:
+        _check_owner(values["owner"], contract.company_id)
+    before = {field: str(getattr(contract, field)) for field in values}
+    for field, value in values.items():
+        setattr(contract, field, value)
+    _check_dates(contract)
+    contract.save()
+    if "currency" in values:
+        contract.installments.update(currency=contract.currency)
+    audit.record(
+        action="contract.updated",
+        target=contract,
+        actor=actor,
+        data={"before": before, "after": {k: str(v) for k, v in values.items()}},
+    )
+    return contract
+
+
+def _replace_plan(contract: Contract, planned: Sequence[PlannedInstallment]) -> list[Installment]:
+    contract.installments.all().delete()
+    return Installment.objects.bulk_create(
+        Installment(
+            company_id=contract.company_id,
+            contract=contract,
+            customer_id=contract.customer_id,
+            sequence=item.sequence,
+            label=item.label[:100],
+            currency=contract.currency,
+            amount=item.amount,
+            open_amount=item.amount,
+            due_date=item.due_date,
+            milestone=item.milestone,
+            offset_days=item.offset_days,
+            offset_months=item.offset_months,
+            is_retention=item.is_retention,
+        )
+        for item in planned
+    )
+
+
+def _require_draft(contract: Contract) -> None:
+    if not contract.is_draft:
+        raise DomainError(
+            "contract_not_draft",
+            _("The plan of a contract can only be changed while it is a draft."),
+            field="status",
+        )
+
+
+@transaction.atomic
+def contract_apply_terms(
+    *,
+    actor: User,
+    contract: Contract,
+    terms: PaymentTerms,
+    base_date: dt.date | None = None,
+    whole_units: bool | None = None,
+) -> list[Installment]:
+    """Replace a draft's plan with the installments a template makes of its amount; due dates
+    count from ``base_date`` (default: the signing date). Raises DomainError."""
+    require(actor, Perm.CONTRACT_CHANGE)
+    contract = _locked(contract)
+    _require_draft(contract)
+    if terms.company_id != contract.company_id:
+        raise DomainError("invalid_terms", _("The payment terms belong to another company."), field="terms")
+    planned = build_schedule(
+        terms_lines(terms),
+        total=contract.amount,
+        currency=contract.currency,
+        base_date=base_date or contract.signed_on,
+        whole_units=terms.whole_units if whole_units is None else whole_units,
+    )
+    installments = _replace_plan(contract, planned)
+    contract.terms = terms
+    contract.save(update_fields=["terms", "updated_at"])
+    audit.record(
+        action="contract.plan_applied",
+        target=contract,
+        actor=actor,
+        data={"terms": terms.pk, "installments": [[str(i.amount), str(i.due_date)] for i in installments]},
+    )
+    return installments
+
+
+@transaction.atomic
+def contract_set_installments(
+    *, actor: User, contract: Contract, installments: Sequence[Mapping[str, Any]]
+) -> list[Installment]:
+    """Replace a draft's plan with installments entered by hand. Each has an amount and either a due
+    date or a milestone; they must sum to the contract amount before activation. Raises DomainError."""
+    require(actor, Perm.CONTRACT_CHANGE)
+    contract = _locked(contract)
+    _require_draft(contract)
+    if not installments:
+        raise DomainError("plan_empty", _("Enter at least one installment."), field="installments")
+    planned = []
+    for index, data in enumerate(installments):
+        amount = money.validate_amount(data.get("amount"), contract.currency, field=f"installments[{index}].amount")
+        milestone = data.get("milestone") or ""
+        due_date = data.get("due_date")
+        if milestone and milestone not in MilestoneKind.values:
+            raise DomainError("invalid_milestone", _("Unknown milestone."), field=f"installments[{index}].milestone")
+        if not milestone and due_date is None:
+            raise DomainError(
+                "due_date_required",
+                _("Give a due date or the milestone the installment waits for."),
+                field=f"installments[{index}].due_date",
+            )
+        days, months = int(data.get("offset_days") or 0), int(data.get("offset_months") or 0)
+        if days < 0 or months < 0:
+            raise DomainError(
+                "negative_days", _("Days cannot be negative."), field=f"installments[{index}].offset_days"
+            )
+        planned.append(
+            PlannedInstallment(
+                sequence=index + 1,
+                label=data.get("label") or "",
+                amount=amount,
+                due_date=None if milestone else due_date,
+                milestone=milestone,
+                offset_days=days,
+                offset_months=months,
+                is_retention=bool(data.get("is_retention", False)),
+            )
+        )
+    total = sum(p.amount for p in planned)
+    if total > contract.amount:
+        raise DomainError(
+            "plan_exceeds_amount",
+            _("The installments add up to %(sum)s, more than the contract amount %(amount)s.")
+            % {"sum": total, "amount": contract.amount},
+            field="installments",
+        )
+    result = _replace_plan(contract, planned)
+    contract.terms = None
+    contract.save(update_fields=["terms", "updated_at"])
+    audit.record(action="contract.plan_entered", target=contract, actor=actor)
+    return result
+
+
+@transaction.atomic
+def contract_activate(*, actor: User, contract: Contract) -> Contract:
+    """Make a draft binding: its installments become receivables from the signing date. The plan
+    must sum exactly to the amount (DOMAIN.md rule 2). Raises DomainError."""
+    require(actor, Perm.CONTRACT_CHANGE)
+    contract = _locked(contract)
+    if not contract.is_draft:
+        raise DomainError("contract_not_draft", _("Only a draft contract can be activated."), field="status")
+    if contract.customer.status == CustomerStatus.CLOSED:
+        raise DomainError("customer_closed", _("The customer is closed."), field="customer")
+    planned = contract.installments.aggregate(total=Sum("amount"))["total"] or money.ZERO
+    if planned != contract.amount:
+        raise DomainError(
+            "plan_does_not_sum",
+            _("The installments add up to %(sum)s, but the contract amount is %(amount)s.")
+            % {"sum": planned, "amount": contract.amount},
+            field="installments",
+        )
+    _fix_due_dates_from_milestones(contract)
+    contract.installments.update(booked_on=contract.signed_on)
+    contract.status = ContractStatus.ACTIVE
+    contract.activated_at = timezone.now()
+    contract.save(update_fields=["status", "activated_at", "updated_at"])
+    audit.record(action="contract.activated", target=contract, actor=actor)
+    return contract
+
+
+def _fix_due_dates_from_milestones(contract: Contract) -> list[Installment]:
+    reached = {m.kind: m.reached_on for m in contract.milestones.all()}
+    changed = []
+    for installment in contract.installments.filter(due_date__isnull=True).exclude(milestone=""):
+        if installment.milestone in reached:
+            installment.due_date = due_after_milestone(
+                reached[installment.milestone], days=installment.offset_days, months=installment.offset_months
+            )
+            installment.save(update_fields=["due_date"])
+            changed.append(installment)
+    return changed
+
+
+@transaction.atomic
+def milestone_record(*, actor: User, contract: Contract, kind: str, reached_on: dt.date, note: str = "") -> Milestone:
+    """Record that a milestone was reached; the installments waiting on it get their due dates.
+    Raises DomainError."""
+    require(actor, Perm.CONTRACT_CHANGE)
+    contract = _locked(contract)
+    if contract.status == ContractStatus.CANCELLED:
+        raise DomainError("contract_cancelled", _("The contract is cancelled."), field="contract")
+    if kind not in MilestoneKind.values:
+        raise DomainError("invalid_milestone", _("Unknown milestone."), field="kind")
+    require_not_future(reached_on, field="reached_on")
+    require_order(
+        contract.signed_on, reached_on, field="reached_on", message=_("A milestone cannot come before the signing.")
+    )
+    if contract.milestones.filter(kind=kind).exists():
+        raise DomainError("milestone_recorded", _("This milestone is already recorded."), field="kind")
+    milestone = Milestone.objects.create(
+        company_id=contract.company_id,
+        contract=contract,
+        kind=kind,
+        reached_on=reached_on,
+        note=note,
+        recorded_by=actor,
+    )
+    fixed = _fix_due_dates_from_milestones(contract)
+    audit.record(
+        action="milestone.recorded",
+        target=milestone,
+        actor=actor,
+        data={"installments": {i.sequence: i.due_date for i in fixed}},
+    )
+    return milestone
+
+
+@transaction.atomic
+def contract_terminate(*, actor: User, contract: Contract, on: dt.date, reason: str) -> Contract:
+    """End an active contract early. What is still open stays owed until credited or written off.
+    Raises DomainError."""
+    require(actor, Perm.CONTRACT_CHANGE)
+    contract = _locked(contract)
+    if contract.status != ContractStatus.ACTIVE:
+        raise DomainError("contract_not_active", _("Only an active contract can be terminated."), field="status")
+    reason = require_reason(reason)
+    require_not_future(on, field="on")
+    require_order(contract.signed_on, on, field="on", message=_("A contract cannot end before it is signed."))
+    contract.status = ContractStatus.TERMINATED
+    contract.closed_on = on
+    contract.save(update_fields=["status", "closed_on", "updated_at"])
+    audit.record(action="contract.terminated", target=contract, actor=actor, reason=reason)
+    return contract
+
+
+@transaction.atomic
+def contract_cancel(*, actor: User, contract: Contract, reason: str) -> Contract:
+    """Cancel a draft; an active contract is terminated instead. Raises DomainError."""
+    require(actor, Perm.CONTRACT_CHANGE)
+    contract = _locked(contract)
+    if not contract.is_draft:
+        raise DomainError(
+            "contract_not_draft",
+            _("Only a draft can be cancelled; terminate an active contract instead."),
+            field="status",
+        )
+    reason = require_reason(reason)
+    contract.status = ContractStatus.CANCELLED
+    contract.closed_on = today()
+    contract.save(update_fields=["status", "closed_on", "updated_at"])
+    audit.record(action="contract.cancelled", target=contract, actor=actor, reason=reason)
+    return contract
+
+
+def contract_refresh_completion(contract_id: int) -> None:
+    """Mark an active contract completed once every installment is settled, and reopen a completed
+    one when a reversal leaves something open. Called by the services that settle installments."""
+    contract = Contract.objects.select_for_update().get(pk=contract_id)
+    if contract.status not in (ContractStatus.ACTIVE, ContractStatus.COMPLETED):
+        return
+    figures = contract.installments.aggregate(open=Sum("open_amount"), settled=Max("settled_on"))
+    if figures["open"] == 0 and contract.status == ContractStatus.ACTIVE:
+        contract.status, contract.closed_on = ContractStatus.COMPLETED, figures["settled"]
+    elif figures["open"] and contract.status == ContractStatus.COMPLETED:
+        contract.status, contract.closed_on = ContractStatus.ACTIVE, None
+    else:
+        return
+    contract.save(update_fields=["status", "closed_on", "updated_at"])

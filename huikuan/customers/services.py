@@ -1,0 +1,184 @@
+"""Changing customers and their contacts."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+from stdnum.cn import uscc
+from stdnum.exceptions import ValidationError as StdnumError
+
+from huikuan.accounts.models import Company, User
+from huikuan.accounts.roles import Perm, Scope
+from huikuan.accounts.scope import require, require_company
+from huikuan.audit import services as audit
+from huikuan.core import money
+from huikuan.core.dates import today
+from huikuan.core.errors import DomainError
+from huikuan.core.numbering import next_number
+from huikuan.customers.models import Contact, Customer, CustomerStatus, Tag
+from huikuan.terms.models import PaymentTerms
+
+EDITABLE_FIELDS = ("name", "tax_id", "address", "owner", "credit_limit", "default_terms", "status", "notes")
+
+
+def normalize_tax_id(value: str) -> str:
+    """The USCC (统一社会信用代码) in compact form, or '' for none. Raises DomainError."""
+    value = (value or "").strip().upper()
+    if not value:
+        return ""
+    try:
+        return uscc.validate(value)
+    except StdnumError as error:
+        raise DomainError(
+            "invalid_tax_id", _("This is not a valid unified social credit code."), field="tax_id"
+        ) from error
+
+
+def _check_owner(*, actor: User, owner: User, company: Company) -> None:
+    if not owner.is_active or (owner.company_id != company.pk and not owner.is_superuser):
+        raise DomainError("invalid_owner", _("The owner must be an active user of the company."), field="owner")
+    if actor.is_superuser or actor.scope in (Scope.COMPANY, Scope.GROUP):
+        return
+    same_team = actor.scope == Scope.TEAM and actor.team_id and owner.team_id == actor.team_id
+    if owner.pk != actor.pk and not same_team:
+        raise DomainError("invalid_owner", _("You can only assign customers within your scope."), field="owner")
+
+
+def _check_values(*, company: Company, values: Mapping[str, Any], exclude_pk: int | None = None) -> dict[str, Any]:
+    cleaned = dict(values)
+    if "name" in cleaned:
+        cleaned["name"] = (cleaned["name"] or "").strip()
+        if not cleaned["name"]:
+            raise DomainError("name_required", _("Enter the customer's name."), field="name")
+    if "tax_id" in cleaned:
+        cleaned["tax_id"] = normalize_tax_id(cleaned["tax_id"])
+        if cleaned["tax_id"]:
+            clash = Customer.objects.filter(company=company, tax_id=cleaned["tax_id"]).exclude(pk=exclude_pk)
+            if clash.exists():
+                raise DomainError(
+                    "duplicate_tax_id",
+                    _("Customer %(code)s already has this tax id.") % {"code": clash.first().code},
+                    field="tax_id",
+                )
+    if "credit_limit" in cleaned:
+        cleaned["credit_limit"] = money.validate_amount(
+            Decimal(cleaned["credit_limit"] or 0), company.currency, field="credit_limit", allow_zero=True
+        )
+    terms = cleaned.get("default_terms")
+    if isinstance(terms, PaymentTerms) and terms.company_id != company.pk:
+        raise DomainError("invalid_terms", _("The payment terms belong to another company."), field="default_terms")
+    if "status" in cleaned and cleaned["status"] not in CustomerStatus.values:
+        raise DomainError("invalid_status", _("Unknown status."), field="status")
+    return cleaned
+
+
+def _set_tags(customer: Customer, names: Iterable[str]) -> None:
+    tags = []
+    for name in {n.strip() for n in names if n and n.strip()}:
+        tag, _created = Tag.objects.get_or_create(company_id=customer.company_id, name=name[:50])
+        tags.append(tag)
+    customer.tags.set(tags)
+
+
+def _set_contacts(customer: Customer, contacts: Iterable[Mapping[str, Any]]) -> None:
+    customer.contacts.all().delete()
+    for index, data in enumerate(contacts):
+        name = (data.get("name") or "").strip()
+        if not name:
+            raise DomainError(
+                "contact_name_required", _("Every contact needs a name."), field=f"contacts[{index}].name"
+            )
+        Contact.objects.create(
+            customer=customer,
+            name=name,
+            role=data.get("role", ""),
+            phone=data.get("phone", ""),
+            email=data.get("email", ""),
+            is_primary=bool(data.get("is_primary", False)),
+        )
+
+
+@transaction.atomic
+def customer_create(
+    *,
+    actor: User,
+    company: Company,
+    name: str,
+    owner: User | None = None,
+    code: str = "",
+    tax_id: str = "",
+    address: str = "",
+    credit_limit: Decimal = money.ZERO,
+    default_terms: PaymentTerms | None = None,
+    status: str = CustomerStatus.ACTIVE,
+    notes: str = "",
+    tags: Iterable[str] = (),
+    contacts: Iterable[Mapping[str, Any]] = (),
+) -> Customer:
+    """Create a customer, its code from the company's pattern unless given. Raises DomainError."""
+    require(actor, Perm.CUSTOMER_CHANGE)
+    require_company(actor, company.pk)
+    owner = owner or actor
+    _check_owner(actor=actor, owner=owner, company=company)
+    values = _check_values(
+        company=company,
+        values={
+            "name": name,
+            "tax_id": tax_id,
+            "address": address,
+            "credit_limit": credit_limit,
+            "default_terms": default_terms,
+            "status": status,
+            "notes": notes,
+        },
+    )
+    code = (code or "").strip()
+    if code and Customer.objects.filter(company=company, code=code).exists():
+        raise DomainError("duplicate_code", _("Another customer has this code."), field="code")
+    if not code:
+        code = next_number(company=company, kind="customer", pattern=company.customer_code_pattern, on=today())
+    customer = Customer.objects.create(company=company, code=code, owner=owner, **values)
+    _set_tags(customer, tags)
+    _set_contacts(customer, contacts)
+    audit.record(action="customer.created", target=customer, actor=actor)
+    return customer
+
+
+@transaction.atomic
+def customer_update(
+    *,
+    actor: User,
+    customer: Customer,
+    tags: Iterable[str] | None = None,
+    contacts: Iterable[Mapping[str, Any]] | None = None,
+    **changes: Any,
+) -> Customer:
+    """Change a customer's details; ``tags`` and ``contacts``, when given, replace the old ones.
+    Raises DomainError."""
+    require(actor, Perm.CUSTOMER_CHANGE)
+    unknown = set(changes) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise DomainError("not_editable", _("This field cannot be changed."), field=sorted(unknown)[0])
+    customer = Customer.objects.select_for_update().get(pk=customer.pk)
+    if "owner" in changes:
+        _check_owner(actor=actor, owner=changes["owner"], company=customer.company)
+    values = _check_values(company=customer.company, values=changes, exclude_pk=customer.pk)
+    before = {field: getattr(customer, field) for field in values}
+    for field, value in values.items():
+        setattr(customer, field, value)
+    customer.save()
+    if tags is not None:
+        _set_tags(customer, tags)
+    if contacts is not None:
+        _set_contacts(customer, contacts)
+    audit.record(
+        action="customer.updated",
+        target=customer,
+        actor=actor,
+        data={"before": {k: str(v) for k, v in before.items()}, "after": {k: str(v) for k, v in values.items()}},
+    )
+    return customer

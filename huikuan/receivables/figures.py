@@ -1,0 +1,237 @@
+"""Derived figures as of any date: installment open amount and status, contract collected and
+outstanding, customer balance and unapplied cash, aging (DOMAIN.md rules 5 and 6).
+
+Two paths give the same numbers. As of today (or later: nothing is dated in the future) the
+maintained ``Installment.open_amount`` and ``Receipt.allocated_amount`` answer in one indexed
+aggregate. As of a past date the dated allocation and adjustment rows are summed, but only for
+installments that could be open then: booked by that date and not settled before it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Case, DecimalField, F, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
+from django.db.models.functions import Coalesce
+
+from huikuan.contracts.choices import InstallmentStatus
+from huikuan.contracts.models import Contract, Installment
+from huikuan.core import money
+from huikuan.core.dates import today
+from huikuan.core.money import ZERO
+from huikuan.receivables.choices import AdjustmentKind
+from huikuan.receivables.models import Adjustment, Allocation, Receipt
+
+MONEY = DecimalField(max_digits=18, decimal_places=2)
+DEFAULT_BUCKETS = (30, 60, 90, 180, 360)
+
+
+def _amount(value: Decimal | None) -> Decimal:
+    """A database sum as an amount with two places (SQLite drops trailing zeros)."""
+    return money.quantize(value or ZERO)
+
+
+def active_on(as_of: dt.date) -> Q:
+    """Rows in effect on a date: taken effect by then and not reversed by then."""
+    return Q(effective_on__lte=as_of) & (Q(reversed_on__isnull=True) | Q(reversed_on__gt=as_of))
+
+
+def _sum_for_installment(model, as_of: dt.date, **filters) -> Coalesce:
+    rows = (
+        model.objects.filter(active_on(as_of), installment_id=OuterRef("pk"), **filters)
+        .order_by()
+        .values("installment_id")
+        .annotate(total=Sum("amount"))
+        .values("total")
+    )
+    return Coalesce(Subquery(rows, output_field=MONEY), Value(ZERO), output_field=MONEY)
+
+
+def could_be_open_on(as_of: dt.date) -> Q:
+    """Installments that may have an open amount on a date (a superset, then summed exactly)."""
+    return Q(booked_on__lte=as_of) & (Q(settled_on__isnull=True) | Q(settled_on__gt=as_of))
+
+
+def with_figures(installments: QuerySet[Installment], as_of: dt.date) -> QuerySet[Installment]:
+    """Annotate collected_as_of, adjusted_as_of, written_off_as_of and open_as_of."""
+    return installments.annotate(
+        collected_as_of=_sum_for_installment(Allocation, as_of),
+        adjusted_as_of=_sum_for_installment(Adjustment, as_of),
+        written_off_as_of=_sum_for_installment(Adjustment, as_of, kind=AdjustmentKind.WRITE_OFF),
+    ).annotate(
+        open_as_of=Case(
+            When(booked_on__lte=as_of, then=F("amount") - F("collected_as_of") - F("adjusted_as_of")),
+            default=Value(ZERO),
+            output_field=MONEY,
+        )
+    )
+
+
+def installment_status(
+    *, amount: Decimal, open_amount: Decimal, written_off: Decimal, due_date: dt.date | None, as_of: dt.date
+) -> str:
+    """The status an installment had on a date.
+
+    Settled states first; an open installment past its due date is overdue whether or not part
+    of it was paid; one due that very day is due; otherwise partly paid or not due. Retention and
+    installments waiting on a milestone are not due until their date."""
+    if open_amount == 0:
+        return InstallmentStatus.WRITTEN_OFF if written_off > 0 else InstallmentStatus.PAID
+    if due_date is not None and due_date < as_of:
+        return InstallmentStatus.OVERDUE
+    if due_date == as_of:
+        return InstallmentStatus.DUE
+    if open_amount < amount:
+        return InstallmentStatus.PARTLY_PAID
+    return InstallmentStatus.NOT_DUE
+
+
+def status_of(installment: Installment, as_of: dt.date) -> str:
+    """Status of an installment annotated by ``with_figures``."""
+    return installment_status(
+        amount=installment.amount,
+        open_amount=installment.open_as_of,
+        written_off=installment.written_off_as_of,
+        due_date=installment.due_date,
+        as_of=as_of,
+    )
+
+
+def status_filter(status: str, as_of: dt.date) -> Q:
+    """A filter on installments annotated by ``with_figures`` matching one status on a date."""
+    open_q = Q(open_as_of__gt=0)
+    past_due = Q(due_date__lt=as_of)
+    return {
+        InstallmentStatus.WRITTEN_OFF: Q(open_as_of=0, written_off_as_of__gt=0),
+        InstallmentStatus.PAID: Q(open_as_of=0, written_off_as_of=0),
+        InstallmentStatus.OVERDUE: open_q & past_due,
+        InstallmentStatus.DUE: open_q & Q(due_date=as_of),
+        InstallmentStatus.PARTLY_PAID: open_q
+        & Q(open_as_of__lt=F("amount"))
+        & (Q(due_date__isnull=True) | Q(due_date__gt=as_of)),
+        InstallmentStatus.NOT_DUE: Q(open_as_of=F("amount"))
+        & open_q
+        & (Q(due_date__isnull=True) | Q(due_date__gt=as_of)),
+    }[status]
+
+
+@dataclass(frozen=True)
+class ContractFigures:
+    amount: Decimal
+    collected: Decimal
+    adjusted: Decimal
+    outstanding: Decimal
+    overdue: Decimal
+
+
+def contract_figures(contract: Contract, as_of: dt.date | None = None) -> ContractFigures:
+    """What a contract had collected, adjusted, outstanding and overdue on a date."""
+    as_of = as_of or today()
+    rows = with_figures(contract.installments.all(), as_of).aggregate(
+        collected=Sum("collected_as_of"),
+        adjusted=Sum("adjusted_as_of"),
+        outstanding=Sum("open_as_of"),
+        overdue=Sum("open_as_of", filter=Q(due_date__lt=as_of)),
+    )
+    booked = contract.installments.filter(booked_on__lte=as_of).exists()
+    return ContractFigures(
+        amount=contract.amount,
+        collected=_amount(rows["collected"]),
+        adjusted=_amount(rows["adjusted"]),
+        outstanding=_amount(rows["outstanding"] if booked else ZERO),
+        overdue=_amount(rows["overdue"]),
+    )
+
+
+def open_total(installments: QuerySet[Installment], as_of: dt.date | None = None) -> Decimal:
+    """Sum of open amounts on a date over any set of installments."""
+    as_of = as_of or today()
+    if as_of >= today():
+        return _amount(installments.filter(booked_on__lte=as_of).aggregate(t=Sum("open_amount"))["t"])
+    candidates = with_figures(installments.filter(could_be_open_on(as_of)), as_of)
+    return _amount(candidates.aggregate(t=Sum("open_as_of"))["t"])
+
+
+def unapplied_total(receipts: QuerySet[Receipt], as_of: dt.date | None = None) -> Decimal:
+    """Cash received and not allocated on a date, over any set of receipts."""
+    as_of = as_of or today()
+    if as_of >= today():
+        live = receipts.filter(reversed_on__isnull=True, received_on__lte=as_of)
+        figures = live.aggregate(amount=Sum("amount"), allocated=Sum("allocated_amount"))
+        return _amount(figures["amount"]) - _amount(figures["allocated"])
+    live = receipts.filter(Q(received_on__lte=as_of) & (Q(reversed_on__isnull=True) | Q(reversed_on__gt=as_of)))
+    received = live.aggregate(t=Sum("amount"))["t"]
+    allocated = Allocation.objects.filter(active_on(as_of), receipt__in=live.values("pk")).aggregate(t=Sum("amount"))
+    return _amount(received) - _amount(allocated["t"])
+
+
+def receipt_unallocated_as_of(receipt: Receipt, as_of: dt.date) -> Decimal:
+    return unapplied_total(Receipt.objects.filter(pk=receipt.pk), as_of)
+
+
+@dataclass(frozen=True)
+class CustomerBalance:
+    open_installments: Decimal
+    unapplied_cash: Decimal
+
+    @property
+    def balance(self) -> Decimal:
+        """What the customer owes net of money not yet matched (DOMAIN.md rule 6)."""
+        return self.open_installments - self.unapplied_cash
+
+
+def customer_balance(customer_id: int, as_of: dt.date | None = None, *, currency: str | None = None) -> CustomerBalance:
+    """A customer's open installments and unapplied cash on a date (one currency if given)."""
+    installments = Installment.objects.filter(customer_id=customer_id)
+    receipts = Receipt.objects.filter(customer_id=customer_id)
+    if currency:
+        installments, receipts = installments.filter(currency=currency), receipts.filter(currency=currency)
+    return CustomerBalance(open_total(installments, as_of), unapplied_total(receipts, as_of))
+
+
+@dataclass
+class AgingRow:
+    customer_id: int
+    currency: str
+    not_due: Decimal = ZERO
+    buckets: list[Decimal] = field(default_factory=list)
+
+    @property
+    def total(self) -> Decimal:
+        return self.not_due + sum(self.buckets, ZERO)
+
+
+def _bucket_cases(as_of: dt.date, buckets: Sequence[int], amount: str) -> dict[str, Sum]:
+    """Sums of ``amount`` per aging bucket: not due, 1..b1 days overdue, ..., over the last bound."""
+    sums = {"not_due": Sum(amount, filter=Q(due_date__isnull=True) | Q(due_date__gte=as_of))}
+    lower = as_of
+    for index, bound in enumerate(buckets):
+        upper = as_of - dt.timedelta(days=bound)
+        sums[f"b{index}"] = Sum(amount, filter=Q(due_date__lt=lower, due_date__gte=upper))
+        lower = upper
+    sums[f"b{len(buckets)}"] = Sum(amount, filter=Q(due_date__lt=lower))
+    return sums
+
+
+def aging_by_customer(
+    installments: QuerySet[Installment], as_of: dt.date | None = None, buckets: Sequence[int] = DEFAULT_BUCKETS
+) -> list[AgingRow]:
+    """Open amounts on a date by customer and currency, bucketed by days overdue.
+
+    Bucket i holds items between buckets[i-1]+1 and buckets[i] days overdue; the last holds the
+    rest. The total equals ``open_total`` for the same installments and date (rule 6)."""
+    as_of = as_of or today()
+    if as_of >= today():
+        rows, amount = installments.filter(open_amount__gt=0, booked_on__lte=as_of), "open_amount"
+    else:
+        rows, amount = with_figures(installments.filter(could_be_open_on(as_of)), as_of), "open_as_of"
+    grouped = rows.order_by().values("customer_id", "currency").annotate(**_bucket_cases(as_of, buckets, amount))
+    result = []
+    for row in grouped:
+        aging = AgingRow(row["customer_id"], row["currency"], _amount(row["not_due"]))
+        aging.buckets = [_amount(row[f"b{i}"]) for i in range(len(buckets) + 1)]
+        if aging.total:
+            result.append(aging)
+    return result

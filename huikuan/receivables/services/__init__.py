@@ -1,0 +1,1 @@
+"""Receipts, allocations and adjustments: every change to what is owed and what was paid."""

@@ -1,0 +1,105 @@
+"""Credit notes, discounts and write-offs (调整): reductions of what an installment asks for."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from huikuan.accounts.models import User
+from huikuan.accounts.roles import Perm
+from huikuan.accounts.scope import require
+from huikuan.audit import services as audit
+from huikuan.contracts.models import Installment
+from huikuan.core import money
+from huikuan.core.dates import require_not_future, require_order, today
+from huikuan.core.errors import DomainError, require_reason
+from huikuan.receivables.choices import AdjustmentKind
+from huikuan.receivables.errors import ReceivableErrorCode as Code
+from huikuan.receivables.lock_objects import installments_for_update
+from huikuan.receivables.models import Adjustment
+from huikuan.receivables.services.settlement import refresh_installment
+
+
+def _perm_for(kind: str) -> str:
+    return Perm.WRITE_OFF if kind == AdjustmentKind.WRITE_OFF else Perm.ADJUSTMENT_CHANGE
+
+
+@transaction.atomic
+def adjustment_create(
+    *,
+    actor: User,
+    installment: Installment,
+    kind: str,
+    amount: Decimal,
+    reason: str,
+    effective_on: dt.date | None = None,
+) -> Adjustment:
+    """Reduce an installment's open amount by a credit note, discount or write-off, with a reason.
+    Write-offs need the write-off permission. Raises DomainError."""
+    if kind not in AdjustmentKind.values:
+        raise DomainError("invalid_kind", _("Unknown adjustment kind."), field="kind")
+    require(actor, _perm_for(kind))
+    reason = require_reason(reason)
+    installment = installments_for_update([installment.pk])[installment.pk]
+    if installment.booked_on is None:
+        raise DomainError(Code.NOT_RECEIVABLE, _("The installment's contract is not active."), field="installment")
+    amount = money.validate_amount(amount, installment.currency)
+    if amount > installment.open_amount:
+        raise DomainError(
+            Code.EXCEEDS_INSTALLMENT,
+            _("Only %(open)s of the installment is open.") % {"open": installment.open_amount},
+            field="amount",
+        )
+    effective_on = effective_on or today()
+    require_not_future(effective_on, field="effective_on")
+    require_order(
+        installment.booked_on,
+        effective_on,
+        field="effective_on",
+        message=_("An adjustment cannot take effect before the contract was signed."),
+    )
+    adjustment = Adjustment.objects.create(
+        company_id=installment.company_id,
+        installment=installment,
+        customer_id=installment.customer_id,
+        kind=kind,
+        amount=amount,
+        effective_on=effective_on,
+        reason=reason,
+        created_by=actor,
+    )
+    refresh_installment(installment)
+    audit.record(action=f"adjustment.{kind}", target=adjustment, actor=actor, reason=reason, data={"amount": amount})
+    return adjustment
+
+
+@transaction.atomic
+def adjustment_reverse(
+    *, actor: User, adjustment: Adjustment, reason: str, reversed_on: dt.date | None = None
+) -> Adjustment:
+    """Undo an adjustment from a date on; the amount is open again. Raises DomainError."""
+    require(actor, _perm_for(adjustment.kind))
+    reason = require_reason(reason)
+    installment = installments_for_update([adjustment.installment_id])[adjustment.installment_id]
+    adjustment = Adjustment.objects.select_for_update().get(pk=adjustment.pk)
+    if adjustment.is_reversed:
+        raise DomainError(Code.ALREADY_REVERSED, _("The adjustment is already reversed."))
+    reversed_on = reversed_on or today()
+    require_not_future(reversed_on, field="reversed_on")
+    require_order(
+        adjustment.effective_on,
+        reversed_on,
+        field="reversed_on",
+        message=_("A reversal cannot come before the adjustment it undoes."),
+    )
+    Adjustment.objects.filter(pk=adjustment.pk).update(
+        reversed_on=reversed_on, reversed_at=timezone.now(), reversed_by=actor, reversal_reason=reason
+    )
+    adjustment.refresh_from_db()
+    refresh_installment(installment)
+    audit.record(action="adjustment.reversed", target=adjustment, actor=actor, reason=reason)
+    return adjustment

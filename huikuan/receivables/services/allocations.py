@@ -1,0 +1,246 @@
+"""Matching receipts to installments (核销): by hand, suggested, automatic, and reversed."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from huikuan.accounts.models import User
+from huikuan.accounts.roles import Perm
+from huikuan.accounts.scope import require
+from huikuan.audit import services as audit
+from huikuan.contracts.models import Installment
+from huikuan.core import money
+from huikuan.core.dates import require_not_future, require_order, today
+from huikuan.core.errors import DomainError, require_reason
+from huikuan.receivables.errors import ReceivableErrorCode as Code
+from huikuan.receivables.lock_objects import installments_for_update, receipt_for_update
+from huikuan.receivables.models import Allocation, Receipt
+from huikuan.receivables.services.settlement import refresh_installment, refresh_receipt
+
+
+@dataclass(frozen=True)
+class AllocationLine:
+    installment: Installment
+    amount: Decimal
+
+
+def _check_pair(receipt: Receipt, installment: Installment) -> None:
+    if receipt.is_reversed:
+        raise DomainError(Code.RECEIPT_REVERSED, _("The receipt is reversed."), field="receipt")
+    if installment.customer_id != receipt.customer_id:
+        raise DomainError(
+            Code.OTHER_CUSTOMER,
+            _("A receipt can only be allocated to installments of its own customer."),
+            field="installment",
+        )
+    if installment.currency != receipt.currency:
+        raise DomainError(
+            Code.OTHER_CURRENCY,
+            _("The installment is in %(installment)s, the receipt in %(receipt)s.")
+            % {"installment": installment.currency, "receipt": receipt.currency},
+            field="installment",
+        )
+    if installment.booked_on is None:
+        raise DomainError(Code.NOT_RECEIVABLE, _("The installment's contract is not active."), field="installment")
+
+
+def _effective_date(receipt: Receipt, installment: Installment, effective_on: dt.date | None) -> dt.date:
+    if effective_on is None:
+        return max(receipt.received_on, installment.booked_on)
+    require_not_future(effective_on, field="effective_on")
+    require_order(
+        receipt.received_on,
+        effective_on,
+        field="effective_on",
+        message=_("An allocation cannot take effect before the money was received."),
+    )
+    require_order(
+        installment.booked_on,
+        effective_on,
+        field="effective_on",
+        message=_("An allocation cannot take effect before the contract was signed."),
+    )
+    return effective_on
+
+
+def _allocate_locked(
+    *, receipt: Receipt, installment: Installment, amount: Decimal, actor: User, effective_on: dt.date | None
+) -> Allocation:
+    _check_pair(receipt, installment)
+    amount = money.validate_amount(amount, receipt.currency)
+    if amount > receipt.amount - receipt.allocated_amount:
+        raise DomainError(
+            Code.EXCEEDS_RECEIPT,
+            _("Only %(left)s of the receipt is unallocated.") % {"left": receipt.amount - receipt.allocated_amount},
+            field="amount",
+        )
+    if amount > installment.open_amount:
+        raise DomainError(
+            Code.EXCEEDS_INSTALLMENT,
+            _("Only %(open)s of the installment is open.") % {"open": installment.open_amount},
+            field="amount",
+        )
+    allocation = Allocation.objects.create(
+        company_id=receipt.company_id,
+        receipt=receipt,
+        installment=installment,
+        customer_id=receipt.customer_id,
+        amount=amount,
+        effective_on=_effective_date(receipt, installment, effective_on),
+        created_by=actor,
+    )
+    receipt.allocated_amount += amount
+    refresh_installment(installment)
+    audit.record(
+        action="allocation.created",
+        target=allocation,
+        actor=actor,
+        data={"receipt": receipt.pk, "installment": installment.pk, "amount": amount},
+    )
+    return allocation
+
+
+@transaction.atomic
+def allocation_create(
+    *,
+    actor: User,
+    receipt: Receipt,
+    installment: Installment,
+    amount: Decimal,
+    effective_on: dt.date | None = None,
+) -> Allocation:
+    """Apply part of a receipt to one installment. Never more than the receipt has unallocated nor
+    more than the installment has open, even under concurrent users (DOMAIN.md rule 3).
+    Raises DomainError."""
+    return allocations_create(
+        actor=actor, receipt=receipt, lines=[AllocationLine(installment, amount)], effective_on=effective_on
+    )[0]
+
+
+@transaction.atomic
+def allocations_create(
+    *, actor: User, receipt: Receipt, lines: list[AllocationLine], effective_on: dt.date | None = None
+) -> list[Allocation]:
+    """Apply a receipt to several installments at once: all or nothing. Raises DomainError."""
+    require(actor, Perm.ALLOCATION_CHANGE)
+    if not lines:
+        raise DomainError(Code.NOTHING_TO_ALLOCATE, _("Choose at least one installment."), field="lines")
+    receipt = receipt_for_update(receipt.pk)
+    installments = installments_for_update(line.installment.pk for line in lines)
+    created = [
+        _allocate_locked(
+            receipt=receipt,
+            installment=installments[line.installment.pk],
+            amount=line.amount,
+            actor=actor,
+            effective_on=effective_on,
+        )
+        for line in lines
+    ]
+    refresh_receipt(receipt)
+    return created
+
+
+def _open_installments(receipt: Receipt):
+    return Installment.objects.filter(
+        customer_id=receipt.customer_id,
+        currency=receipt.currency,
+        booked_on__isnull=False,
+        open_amount__gt=0,
+    ).select_related("contract")
+
+
+def _oldest_first(installments: list[Installment]) -> list[Installment]:
+    far = dt.date.max
+    return sorted(installments, key=lambda i: (i.due_date or far, i.contract.signed_on, i.contract_id, i.sequence))
+
+
+def allocation_suggest(*, receipt: Receipt, amount: Decimal | None = None) -> list[AllocationLine]:
+    """How a receipt's unallocated amount would be matched, writing nothing.
+
+    Within the customer and currency: installments of contracts whose number appears in the memo
+    first, then an installment whose open amount is exactly what is left, then the oldest due
+    first (installments still waiting on a milestone last)."""
+    left = receipt.amount - receipt.allocated_amount if amount is None else amount
+    if receipt.is_reversed or left <= 0:
+        return []
+    candidates = _oldest_first(list(_open_installments(receipt)))
+    memo = (receipt.memo or "").upper()
+    named = [i for i in candidates if i.contract.number and _mentions(memo, i.contract.number.upper())]
+    ordered = named + [i for i in candidates if i not in named]
+    plan: list[AllocationLine] = []
+    for installment in named:
+        if left <= 0:
+            break
+        take = min(left, installment.open_amount)
+        plan.append(AllocationLine(installment, take))
+        left -= take
+    rest = [i for i in ordered if i not in named]
+    exact = next((i for i in rest if i.open_amount == left), None)
+    if exact is not None and left > 0:
+        plan.append(AllocationLine(exact, left))
+        return plan
+    for installment in rest:
+        if left <= 0:
+            break
+        take = min(left, installment.open_amount)
+        plan.append(AllocationLine(installment, take))
+        left -= take
+    return plan
+
+
+def _mentions(memo: str, number: str) -> bool:
+    """The number appears in the memo as a whole token (HT-2025-00012 not inside HT-2025-000123)."""
+    return re.search(rf"(?<![0-9A-Z]){re.escape(number)}(?![0-9A-Z])", memo) is not None
+
+
+@transaction.atomic
+def receipt_auto_allocate(*, actor: User, receipt: Receipt, effective_on: dt.date | None = None) -> list[Allocation]:
+    """Allocate what is left of a receipt as ``allocation_suggest`` proposes; the rest stays
+    unapplied. Raises DomainError."""
+    require(actor, Perm.ALLOCATION_CHANGE)
+    receipt = receipt_for_update(receipt.pk)
+    if receipt.is_reversed:
+        raise DomainError(Code.RECEIPT_REVERSED, _("The receipt is reversed."), field="receipt")
+    plan = allocation_suggest(receipt=receipt)
+    if not plan:
+        return []
+    return allocations_create(actor=actor, receipt=receipt, lines=plan, effective_on=effective_on)
+
+
+@transaction.atomic
+def allocation_reverse(
+    *, actor: User, allocation: Allocation, reason: str, reversed_on: dt.date | None = None
+) -> Allocation:
+    """Undo an allocation from a date on: the amount is open on the installment and unapplied on
+    the receipt again. The row stays, marked with who, when and why. Raises DomainError."""
+    require(actor, Perm.ALLOCATION_CHANGE)
+    reason = require_reason(reason)
+    receipt = receipt_for_update(allocation.receipt_id)
+    installment = installments_for_update([allocation.installment_id])[allocation.installment_id]
+    allocation = Allocation.objects.select_for_update().get(pk=allocation.pk)
+    if allocation.is_reversed:
+        raise DomainError(Code.ALREADY_REVERSED, _("The allocation is already reversed."))
+    reversed_on = reversed_on or today()
+    require_not_future(reversed_on, field="reversed_on")
+    require_order(
+        allocation.effective_on,
+        reversed_on,
+        field="reversed_on",
+        message=_("A reversal cannot come before the allocation it undoes."),
+    )
+    Allocation.objects.filter(pk=allocation.pk).update(
+        reversed_on=reversed_on, reversed_at=timezone.now(), reversed_by=actor, reversal_reason=reason
+    )
+    allocation.refresh_from_db()
+    refresh_installment(installment)
+    refresh_receipt(receipt)
+    audit.record(action="allocation.reversed", target=allocation, actor=actor, reason=reason)
+    return allocation

@@ -1,0 +1,132 @@
+"""Recording and reversing receipts."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from huikuan.accounts.models import User
+from huikuan.accounts.roles import Perm
+from huikuan.accounts.scope import require, require_company
+from huikuan.audit import services as audit
+from huikuan.core import money
+from huikuan.core.dates import require_not_future, require_order, today
+from huikuan.core.errors import DomainError, require_reason
+from huikuan.core.numbering import next_number
+from huikuan.customers.models import Customer
+from huikuan.receivables.choices import BILL_METHODS, PaymentMethod
+from huikuan.receivables.errors import ReceivableErrorCode as Code
+from huikuan.receivables.lock_objects import installments_for_update, receipt_for_update
+from huikuan.receivables.models import Receipt
+from huikuan.receivables.services.settlement import refresh_installment, refresh_receipt
+
+
+@transaction.atomic
+def receipt_create(
+    *,
+    actor: User,
+    customer: Customer,
+    received_on: dt.date,
+    amount: Decimal,
+    currency: str | None = None,
+    method: str = PaymentMethod.BANK_TRANSFER,
+    bill_maturity_date: dt.date | None = None,
+    payer_name: str = "",
+    bank_reference: str = "",
+    memo: str = "",
+    number: str = "",
+) -> Receipt:
+    """Record money received from a customer; all of it is unapplied until allocated.
+    Raises DomainError."""
+    require(actor, Perm.RECEIPT_CHANGE)
+    require_company(actor, customer.company_id)
+    company = customer.company
+    currency = money.validate_currency(currency or company.currency)
+    amount = money.validate_amount(amount, currency)
+    require_not_future(received_on, field="received_on")
+    if method not in PaymentMethod.values:
+        raise DomainError("invalid_method", _("Unknown payment method."), field="method")
+    if method in BILL_METHODS:
+        if bill_maturity_date is None:
+            raise DomainError(
+                Code.BILL_MATURITY_REQUIRED,
+                _("An acceptance bill needs its maturity date."),
+                field="bill_maturity_date",
+            )
+        require_order(
+            received_on,
+            bill_maturity_date,
+            field="bill_maturity_date",
+            message=_("A bill cannot mature before it is received."),
+        )
+    else:
+        bill_maturity_date = None
+    number = (number or "").strip()
+    if number and Receipt.objects.filter(company=company, number=number).exists():
+        raise DomainError("duplicate_number", _("Another receipt has this number."), field="number")
+    receipt = Receipt.objects.create(
+        company=company,
+        customer=customer,
+        number=number
+        or next_number(company=company, kind="receipt", pattern=company.receipt_number_pattern, on=received_on),
+        received_on=received_on,
+        amount=amount,
+        currency=currency,
+        method=method,
+        bill_maturity_date=bill_maturity_date,
+        payer_name=payer_name,
+        bank_reference=bank_reference,
+        memo=memo,
+        created_by=actor,
+    )
+    audit.record(action="receipt.created", target=receipt, actor=actor, data={"amount": amount})
+    return receipt
+
+
+@transaction.atomic
+def receipt_reverse(*, actor: User, receipt: Receipt, reason: str, reversed_on: dt.date | None = None) -> Receipt:
+    """Reverse a receipt entered by mistake (or bounced): its allocations are reversed on the same
+    date and it stops counting as cash from then on. Raises DomainError."""
+    require(actor, Perm.RECEIPT_CHANGE)
+    reason = require_reason(reason)
+    receipt = receipt_for_update(receipt.pk)
+    if receipt.is_reversed:
+        raise DomainError(Code.ALREADY_REVERSED, _("The receipt is already reversed."))
+    reversed_on = reversed_on or today()
+    require_not_future(reversed_on, field="reversed_on")
+    require_order(
+        receipt.received_on, reversed_on, field="reversed_on", message=_("A reversal cannot come before the receipt.")
+    )
+    allocations = list(receipt.allocations.filter(reversed_on__isnull=True))
+    latest = max((a.effective_on for a in allocations), default=None)
+    require_order(
+        latest, reversed_on, field="reversed_on", message=_("A reversal cannot come before the allocations it undoes.")
+    )
+    installments = installments_for_update(a.installment_id for a in allocations)
+    now = timezone.now()
+    for allocation in allocations:
+        allocation.reversed_on, allocation.reversed_at = reversed_on, now
+        allocation.reversed_by, allocation.reversal_reason = actor, reason
+        allocation.save(update_fields=["reversed_on", "reversed_at", "reversed_by", "reversal_reason"])
+    for installment in installments.values():
+        refresh_installment(installment)
+    receipt.reversed_on, receipt.reversed_at, receipt.reversed_by, receipt.reversal_reason = (
+        reversed_on,
+        now,
+        actor,
+        reason,
+    )
+    receipt.save(update_fields=["reversed_on", "reversed_at", "reversed_by", "reversal_reason"])
+    refresh_receipt(receipt)
+    audit.record(
+        action="receipt.reversed",
+        target=receipt,
+        actor=actor,
+        reason=reason,
+        data={"reversed_on": reversed_on, "allocations": [a.pk for a in allocations]},
+    )
+    return receipt

@@ -1,0 +1,125 @@
+"""Creating, changing and previewing payment terms templates."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from huikuan.accounts.models import Company, User
+from huikuan.accounts.roles import Perm
+from huikuan.accounts.scope import require, require_company
+from huikuan.audit import services as audit
+from huikuan.core import money
+from huikuan.core.errors import DomainError
+from huikuan.terms.models import PaymentTerms, PaymentTermsLine
+from huikuan.terms.schedule import LineSpec, PlannedInstallment, build_schedule, validate_lines
+
+LINE_FIELDS = tuple(LineSpec.__dataclass_fields__)
+
+
+def line_specs(lines: Sequence[Mapping[str, Any] | LineSpec]) -> list[LineSpec]:
+    """Lines as LineSpec, from mappings (API input) or specs."""
+    specs = []
+    for line in lines:
+        if isinstance(line, LineSpec):
+            specs.append(line)
+        else:
+            specs.append(LineSpec(**{k: v for k, v in line.items() if k in LINE_FIELDS and v is not None}))
+    return specs
+
+
+def terms_lines(terms: PaymentTerms) -> list[LineSpec]:
+    return [LineSpec.from_line(line) for line in terms.lines.order_by("sequence")]
+
+
+def _write_lines(terms: PaymentTerms, specs: Sequence[LineSpec]) -> None:
+    terms.lines.all().delete()
+    PaymentTermsLine.objects.bulk_create(
+        PaymentTermsLine(terms=terms, sequence=index + 1, **{f: getattr(spec, f) for f in LINE_FIELDS})
+        for index, spec in enumerate(specs)
+    )
+
+
+def _check_name(company: Company, name: str, exclude_pk: int | None = None) -> str:
+    name = (name or "").strip()
+    if not name:
+        raise DomainError("name_required", _("Give the template a name."), field="name")
+    if PaymentTerms.objects.filter(company=company, name=name).exclude(pk=exclude_pk).exists():
+        raise DomainError("duplicate_name", _("Another template has this name."), field="name")
+    return name
+
+
+@transaction.atomic
+def terms_create(
+    *,
+    actor: User,
+    company: Company,
+    name: str,
+    lines: Sequence[Mapping[str, Any] | LineSpec],
+    description: str = "",
+    whole_units: bool = False,
+) -> PaymentTerms:
+    """Create a template after checking its lines. Raises DomainError."""
+    require(actor, Perm.TERMS_CHANGE)
+    require_company(actor, company.pk)
+    specs = line_specs(lines)
+    validate_lines(specs)
+    terms = PaymentTerms.objects.create(
+        company=company, name=_check_name(company, name), description=description, whole_units=whole_units
+    )
+    _write_lines(terms, specs)
+    audit.record(action="terms.created", target=terms, actor=actor)
+    return terms
+
+
+@transaction.atomic
+def terms_update(
+    *,
+    actor: User,
+    terms: PaymentTerms,
+    name: str | None = None,
+    lines: Sequence[Mapping[str, Any] | LineSpec] | None = None,
+    description: str | None = None,
+    whole_units: bool | None = None,
+    is_active: bool | None = None,
+) -> PaymentTerms:
+    """Change a template. Contracts already planned with it keep their installments. Raises DomainError."""
+    require(actor, Perm.TERMS_CHANGE)
+    terms = PaymentTerms.objects.select_for_update().get(pk=terms.pk)
+    if name is not None:
+        terms.name = _check_name(terms.company, name, exclude_pk=terms.pk)
+    if description is not None:
+        terms.description = description
+    if whole_units is not None:
+        terms.whole_units = whole_units
+    if is_active is not None:
+        terms.is_active = is_active
+    terms.save()
+    if lines is not None:
+        specs = line_specs(lines)
+        validate_lines(specs)
+        _write_lines(terms, specs)
+    audit.record(action="terms.updated", target=terms, actor=actor)
+    return terms
+
+
+def terms_preview(
+    *,
+    lines: Sequence[Mapping[str, Any] | LineSpec],
+    amount: Decimal,
+    currency: str = money.DEFAULT_CURRENCY,
+    base_date: dt.date,
+    whole_units: bool = False,
+) -> list[PlannedInstallment]:
+    """The installments the lines would make of an amount from a base date; writes nothing.
+    Raises DomainError."""
+    money.validate_currency(currency)
+    money.validate_amount(amount, currency)
+    return build_schedule(
+        line_specs(lines), total=amount, currency=currency, base_date=base_date, whole_units=whole_units
+    )
