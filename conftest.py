@@ -12,6 +12,12 @@ from huikuan.accounts.roles import DEFAULT_SCOPE, Role, Scope
 
 
 @pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # The real hasher costs ~0.2 s per user; tests create many users.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _english_by_default():
     """Tests assert English messages unless they switch language themselves."""
     with translation.override("en"):

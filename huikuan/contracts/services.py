@@ -91,6 +91,7 @@ def contract_create(
     its plan is made at once. Raises DomainError."""
     require(actor, Perm.CONTRACT_CHANGE)
     require_company(actor, customer.company_id)
+    customer = Customer.objects.select_for_update().select_related("company").get(pk=customer.pk)
     if customer.status != CustomerStatus.ACTIVE:
         raise DomainError("customer_not_active", _("The customer is on hold or closed."), field="customer")
     company = customer.company
