@@ -22,6 +22,7 @@ from huikuan.contracts.models import Contract, Installment, Milestone
 from huikuan.core import money
 from huikuan.core.dates import require_not_future, require_order, today
 from huikuan.core.errors import DomainError, require_reason
+from huikuan.core.locking import for_update
 from huikuan.core.numbering import next_number
 from huikuan.customers.models import Customer, CustomerStatus
 from huikuan.terms.choices import MilestoneKind
@@ -35,7 +36,7 @@ BOOKED_STATUSES = (ContractStatus.ACTIVE, ContractStatus.COMPLETED, ContractStat
 
 
 def _locked(contract: Contract) -> Contract:
-    return Contract.objects.select_for_update().select_related("customer", "company").get(pk=contract.pk)
+    return for_update(Contract.objects.select_related("customer", "company")).get(pk=contract.pk)
 
 
 def _check_values(values: dict[str, Any], *, currency: str) -> dict[str, Any]:
@@ -91,7 +92,7 @@ def contract_create(
     its plan is made at once. Raises DomainError."""
     require(actor, Perm.CONTRACT_CHANGE)
     require_company(actor, customer.company_id)
-    customer = Customer.objects.select_for_update().select_related("company").get(pk=customer.pk)
+    customer = for_update(Customer.objects.select_related("company")).get(pk=customer.pk)
     if customer.status != CustomerStatus.ACTIVE:
         raise DomainError("customer_not_active", _("The customer is on hold or closed."), field="customer")
     company = customer.company
@@ -399,7 +400,7 @@ def contract_cancel(*, actor: User, contract: Contract, reason: str) -> Contract
 def contract_refresh_completion(contract_id: int) -> None:
     """Mark an active contract completed once every installment is settled, and reopen a completed
     one when a reversal leaves something open. Called by the services that settle installments."""
-    contract = Contract.objects.select_for_update().get(pk=contract_id)
+    contract = for_update(Contract.objects).get(pk=contract_id)
     if contract.status not in (ContractStatus.ACTIVE, ContractStatus.COMPLETED):
         return
     figures = contract.installments.aggregate(open=Sum("open_amount"), settled=Max("settled_on"))

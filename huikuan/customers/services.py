@@ -18,6 +18,7 @@ from huikuan.audit import services as audit
 from huikuan.core import money
 from huikuan.core.dates import today
 from huikuan.core.errors import DomainError
+from huikuan.core.locking import for_update
 from huikuan.core.numbering import next_number
 from huikuan.customers.models import Contact, Customer, CustomerStatus, Tag
 from huikuan.terms.models import PaymentTerms
@@ -163,7 +164,7 @@ def customer_update(
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
         raise DomainError("not_editable", _("This field cannot be changed."), field=sorted(unknown)[0])
-    customer = Customer.objects.select_for_update().get(pk=customer.pk)
+    customer = for_update(Customer.objects).get(pk=customer.pk)
     if "owner" in changes:
         _check_owner(actor=actor, owner=changes["owner"], company=customer.company)
     values = _check_values(company=customer.company, values=changes, exclude_pk=customer.pk)

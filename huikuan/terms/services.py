@@ -16,6 +16,7 @@ from huikuan.accounts.scope import require, require_company
 from huikuan.audit import services as audit
 from huikuan.core import money
 from huikuan.core.errors import DomainError
+from huikuan.core.locking import for_update
 from huikuan.terms.models import PaymentTerms, PaymentTermsLine
 from huikuan.terms.schedule import LineSpec, PlannedInstallment, build_schedule, validate_lines
 
@@ -90,7 +91,7 @@ def terms_update(
 ) -> PaymentTerms:
     """Change a template. Contracts already planned with it keep their installments. Raises DomainError."""
     require(actor, Perm.TERMS_CHANGE)
-    terms = PaymentTerms.objects.select_for_update().get(pk=terms.pk)
+    terms = for_update(PaymentTerms.objects).get(pk=terms.pk)
     if name is not None:
         terms.name = _check_name(terms.company, name, exclude_pk=terms.pk)
     if description is not None:

@@ -17,6 +17,7 @@ from huikuan.contracts.models import Installment
 from huikuan.core import money
 from huikuan.core.dates import require_not_future, require_order, today
 from huikuan.core.errors import DomainError, require_reason
+from huikuan.core.locking import for_update
 from huikuan.receivables.choices import AdjustmentKind
 from huikuan.receivables.errors import ReceivableErrorCode as Code
 from huikuan.receivables.lock_objects import installments_for_update
@@ -85,7 +86,7 @@ def adjustment_reverse(
     require(actor, _perm_for(adjustment.kind))
     reason = require_reason(reason)
     installment = installments_for_update([adjustment.installment_id])[adjustment.installment_id]
-    adjustment = Adjustment.objects.select_for_update().get(pk=adjustment.pk)
+    adjustment = for_update(Adjustment.objects).get(pk=adjustment.pk)
     if adjustment.is_reversed:
         raise DomainError(Code.ALREADY_REVERSED, _("The adjustment is already reversed."))
     reversed_on = reversed_on or today()

@@ -19,6 +19,7 @@ from huikuan.contracts.models import Installment
 from huikuan.core import money
 from huikuan.core.dates import require_not_future, require_order, today
 from huikuan.core.errors import DomainError, require_reason
+from huikuan.core.locking import for_update
 from huikuan.receivables.errors import ReceivableErrorCode as Code
 from huikuan.receivables.lock_objects import installments_for_update, receipt_for_update
 from huikuan.receivables.models import Allocation, Receipt
@@ -225,7 +226,7 @@ def allocation_reverse(
     reason = require_reason(reason)
     receipt = receipt_for_update(allocation.receipt_id)
     installment = installments_for_update([allocation.installment_id])[allocation.installment_id]
-    allocation = Allocation.objects.select_for_update().get(pk=allocation.pk)
+    allocation = for_update(Allocation.objects).get(pk=allocation.pk)
     if allocation.is_reversed:
         raise DomainError(Code.ALREADY_REVERSED, _("The allocation is already reversed."))
     reversed_on = reversed_on or today()

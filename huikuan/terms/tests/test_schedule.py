@@ -187,8 +187,8 @@ def test_any_plan_sums_exactly_to_the_total(total, percents, whole, with_remaind
     if with_remainder:
         assume(sum(percents) < 100)
         lines.append(rest())
-    else:
-        lines.append(pct(D(100) - sum(percents))) if sum(percents) < 100 else None
+    elif sum(percents) < 100:
+        lines.append(pct(D(100) - sum(percents)))
     # when
     try:
         planned = build_schedule(lines, total=total, currency="CNY", base_date=SIGNED, whole_units=whole)

@@ -1,0 +1,151 @@
+from django.db.models import Prefetch, QuerySet
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import mixins, status
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from huikuan.accounts.roles import Perm
+from huikuan.contracts.api.serializers import (
+    ApplyTermsInputSerializer,
+    CancelInputSerializer,
+    ContractCreateInputSerializer,
+    ContractOutputSerializer,
+    ContractUpdateInputSerializer,
+    InstallmentOutputSerializer,
+    MilestoneInputSerializer,
+    MilestoneOutputSerializer,
+    PlanInputSerializer,
+    TerminateInputSerializer,
+)
+from huikuan.contracts.filters import ContractFilter, InstallmentFilter, MilestoneFilter
+from huikuan.contracts.models import Contract, Installment, Milestone
+from huikuan.contracts.selectors import contracts_visible_to, installments_visible_to, milestones_visible_to
+from huikuan.contracts.services import (
+    contract_activate,
+    contract_apply_terms,
+    contract_cancel,
+    contract_create,
+    contract_set_installments,
+    contract_terminate,
+    contract_update,
+    milestone_record,
+)
+from huikuan.core.api_tools import AS_OF_PARAMETER, ServiceViewSet
+from huikuan.receivables.figures import with_figures
+
+CONTRACT_OUT = {200: ContractOutputSerializer}
+
+
+@extend_schema_view(
+    list=extend_schema(parameters=[AS_OF_PARAMETER]),
+    retrieve=extend_schema(parameters=[AS_OF_PARAMETER]),
+    create=extend_schema(request=ContractCreateInputSerializer, responses={201: ContractOutputSerializer}),
+    update=extend_schema(request=ContractUpdateInputSerializer, responses=CONTRACT_OUT),
+    partial_update=extend_schema(request=ContractUpdateInputSerializer, responses=CONTRACT_OUT),
+)
+class ContractViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ServiceViewSet):
+    """Sales contracts in the user's scope, with their plan and figures as of ``as_of``."""
+
+    serializer_class = ContractOutputSerializer
+    filterset_class = ContractFilter
+    search_fields = ["number", "title", "customer__name", "customer__code"]
+    ordering_fields = ["signed_on", "number", "amount", "created_at"]
+    ordering = ["-signed_on", "-pk"]
+    write_perm = Perm.CONTRACT_CHANGE
+
+    def get_queryset(self) -> QuerySet[Contract]:
+        installments = with_figures(Installment.objects.order_by("sequence"), self.as_of)
+        return contracts_visible_to(self.request.user).prefetch_related(
+            Prefetch("installments", queryset=installments),
+            Prefetch("milestones", queryset=Milestone.objects.order_by("reached_on", "pk")),
+        )
+
+    def create(self, request: Request) -> Response:
+        contract = contract_create(actor=request.user, **self.parse(ContractCreateInputSerializer))
+        return self.render(contract, status_code=status.HTTP_201_CREATED)
+
+    def update(self, request: Request, pk: str | None = None, *, partial: bool = False) -> Response:
+        contract = self.get_object()
+        changes = self.parse(ContractUpdateInputSerializer, partial=partial)
+        return self.render(contract_update(actor=request.user, contract=contract, **changes))
+
+    def partial_update(self, request: Request, pk: str | None = None) -> Response:
+        return self.update(request, pk, partial=True)
+
+    @extend_schema(request=ApplyTermsInputSerializer, responses=CONTRACT_OUT)
+    @action(detail=True, methods=["post"], url_path="apply-terms")
+    def apply_terms(self, request: Request, pk: str | None = None) -> Response:
+        """Replace a draft's plan with what a payment terms template makes of its amount."""
+        contract = self.get_object()
+        contract_apply_terms(actor=request.user, contract=contract, **self.parse(ApplyTermsInputSerializer))
+        return self.render(contract)
+
+    @extend_schema(request=PlanInputSerializer, responses=CONTRACT_OUT)
+    @action(detail=True, methods=["put"])
+    def installments(self, request: Request, pk: str | None = None) -> Response:
+        """Replace a draft's plan with installments entered by hand."""
+        contract = self.get_object()
+        data = self.parse(PlanInputSerializer)
+        contract_set_installments(actor=request.user, contract=contract, installments=data["installments"])
+        return self.render(contract)
+
+    @extend_schema(request=None, responses=CONTRACT_OUT)
+    @action(detail=True, methods=["post"])
+    def activate(self, request: Request, pk: str | None = None) -> Response:
+        """Make a draft binding; its installments become receivable."""
+        return self.render(contract_activate(actor=request.user, contract=self.get_object()))
+
+    @extend_schema(request=TerminateInputSerializer, responses=CONTRACT_OUT)
+    @action(detail=True, methods=["post"])
+    def terminate(self, request: Request, pk: str | None = None) -> Response:
+        """End an active contract early, with a date and a reason."""
+        contract = self.get_object()
+        return self.render(
+            contract_terminate(actor=request.user, contract=contract, **self.parse(TerminateInputSerializer))
+        )
+
+    @extend_schema(request=CancelInputSerializer, responses=CONTRACT_OUT)
+    @action(detail=True, methods=["post"])
+    def cancel(self, request: Request, pk: str | None = None) -> Response:
+        """Cancel a draft, with a reason."""
+        contract = self.get_object()
+        return self.render(contract_cancel(actor=request.user, contract=contract, **self.parse(CancelInputSerializer)))
+
+    @extend_schema(request=MilestoneInputSerializer, responses={201: MilestoneOutputSerializer})
+    @action(detail=True, methods=["post"])
+    def milestones(self, request: Request, pk: str | None = None) -> Response:
+        """Record that a milestone was reached; installments waiting on it get their due dates."""
+        contract = self.get_object()
+        milestone = milestone_record(actor=request.user, contract=contract, **self.parse(MilestoneInputSerializer))
+        return Response(MilestoneOutputSerializer(milestone).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema_view(
+    list=extend_schema(parameters=[AS_OF_PARAMETER]),
+    retrieve=extend_schema(parameters=[AS_OF_PARAMETER]),
+)
+class InstallmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ServiceViewSet):
+    """Installments in the user's scope with their open amount and status as of ``as_of``."""
+
+    serializer_class = InstallmentOutputSerializer
+    filterset_class = InstallmentFilter
+    search_fields = ["label", "contract__number", "customer__name", "customer__code"]
+    ordering_fields = ["due_date", "amount", "open_as_of", "sequence"]
+    ordering = ["due_date", "contract_id", "sequence"]
+
+    def get_queryset(self) -> QuerySet[Installment]:
+        return with_figures(installments_visible_to(self.request.user), self.as_of)
+
+
+class MilestoneViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ServiceViewSet):
+    """Milestones reached on contracts in the user's scope; recorded through the contract."""
+
+    serializer_class = MilestoneOutputSerializer
+    filterset_class = MilestoneFilter
+    search_fields = ["note", "contract__number"]
+    ordering_fields = ["reached_on", "recorded_at"]
+    ordering = ["-reached_on", "-pk"]
+
+    def get_queryset(self) -> QuerySet[Milestone]:
+        return milestones_visible_to(self.request.user)

@@ -1,0 +1,101 @@
+"""Payment terms API shapes: outputs render models, inputs only parse; the services decide."""
+
+from django.utils.translation import gettext as _
+from rest_framework import serializers
+
+from huikuan.core.api_tools import VisiblePrimaryKeyRelatedField, money_input, money_output
+from huikuan.terms.choices import AmountKind, DueRule, MilestoneKind, Period
+from huikuan.terms.models import PaymentTerms, PaymentTermsLine
+from huikuan.terms.selectors import terms_visible_to
+
+SMALL_MAX = 32767  # PositiveSmallIntegerField
+INT_MAX = 2147483647
+
+
+class TermsLineOutputSerializer(serializers.ModelSerializer):
+    fixed_amount = money_output(allow_null=True)
+
+    class Meta:
+        model = PaymentTermsLine
+        fields = [
+            "sequence",
+            "label",
+            "amount_kind",
+            "percent",
+            "fixed_amount",
+            "due_rule",
+            "days",
+            "months",
+            "day_of_month",
+            "fixed_date",
+            "milestone",
+            "periods",
+            "period",
+            "is_retention",
+        ]
+        read_only_fields = fields
+
+
+class TermsOutputSerializer(serializers.ModelSerializer):
+    lines = TermsLineOutputSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = PaymentTerms
+        fields = ["id", "name", "description", "whole_units", "is_active", "lines", "created_at", "updated_at"]
+        read_only_fields = fields
+
+
+class TermsLineInputSerializer(serializers.Serializer):
+    label = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    amount_kind = serializers.ChoiceField(choices=AmountKind.choices)
+    percent = serializers.DecimalField(max_digits=7, decimal_places=4, required=False, allow_null=True)
+    fixed_amount = money_input(required=False, allow_null=True)
+    due_rule = serializers.ChoiceField(choices=DueRule.choices)
+    days = serializers.IntegerField(min_value=0, max_value=INT_MAX, required=False)
+    months = serializers.IntegerField(min_value=0, max_value=SMALL_MAX, required=False)
+    day_of_month = serializers.IntegerField(min_value=1, max_value=31, required=False, allow_null=True)
+    fixed_date = serializers.DateField(required=False, allow_null=True)
+    milestone = serializers.ChoiceField(choices=MilestoneKind.choices, required=False, allow_blank=True)
+    periods = serializers.IntegerField(min_value=1, max_value=SMALL_MAX, required=False)
+    period = serializers.ChoiceField(choices=Period.choices, required=False, allow_blank=True)
+    is_retention = serializers.BooleanField(required=False)
+
+
+class TermsUpdateInputSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=100)
+    description = serializers.CharField(required=False, allow_blank=True, max_length=10_000)
+    whole_units = serializers.BooleanField(required=False)
+    is_active = serializers.BooleanField(required=False)
+    lines = TermsLineInputSerializer(many=True, required=False, allow_empty=True, max_length=200)
+
+
+class TermsCreateInputSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=100)
+    description = serializers.CharField(required=False, allow_blank=True, max_length=10_000)
+    whole_units = serializers.BooleanField(required=False)
+    lines = TermsLineInputSerializer(many=True, allow_empty=True, max_length=200)
+
+
+class TermsPreviewInputSerializer(serializers.Serializer):
+    terms = VisiblePrimaryKeyRelatedField(terms_visible_to, PaymentTerms, required=False, allow_null=True)
+    lines = TermsLineInputSerializer(many=True, required=False, allow_empty=True, max_length=200)
+    amount = money_input()
+    currency = serializers.CharField(max_length=3, required=False)
+    base_date = serializers.DateField()
+    whole_units = serializers.BooleanField(required=False, allow_null=True, default=None)
+
+    def validate(self, attrs: dict) -> dict:
+        if attrs.get("terms") is None and "lines" not in attrs:
+            raise serializers.ValidationError({"lines": [_("Give the lines or a template id.")]})
+        return attrs
+
+
+class PlannedInstallmentSerializer(serializers.Serializer):
+    sequence = serializers.IntegerField()
+    label = serializers.CharField()
+    amount = money_output()
+    due_date = serializers.DateField(allow_null=True)
+    milestone = serializers.CharField()
+    offset_days = serializers.IntegerField()
+    offset_months = serializers.IntegerField()
+    is_retention = serializers.BooleanField()
