@@ -1,7 +1,25 @@
 """The /api/v1/ routes of every app, in one router."""
 
+from django.urls import path
+from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
-router = DefaultRouter()
+from huikuan.contracts.api.views import ContractViewSet, InstallmentViewSet, MilestoneViewSet
+from huikuan.customers.api.views import CustomerViewSet
+from huikuan.receivables.api.views import AdjustmentViewSet, AllocationViewSet, ReceiptViewSet
+from huikuan.terms.api.views import TermsViewSet
 
-urlpatterns = router.urls
+router = DefaultRouter()
+router.register("customers", CustomerViewSet, basename="customer")
+router.register("terms", TermsViewSet, basename="terms")
+router.register("contracts", ContractViewSet, basename="contract")
+router.register("installments", InstallmentViewSet, basename="installment")
+router.register("milestones", MilestoneViewSet, basename="milestone")
+router.register("receipts", ReceiptViewSet, basename="receipt")
+router.register("allocations", AllocationViewSet, basename="allocation")
+router.register("adjustments", AdjustmentViewSet, basename="adjustment")
+
+urlpatterns = [
+    path("auth/token/", obtain_auth_token, name="api-token"),
+    *router.urls,
+]

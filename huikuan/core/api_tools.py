@@ -1,0 +1,115 @@
+"""Building blocks of the API views: scoped related-field inputs, money fields, the ``as_of``
+parameter and the base viewset whose writes parse, call a service and render.
+
+Kept apart from ``core.api`` because REST_FRAMEWORK settings import that module while DRF's
+generic views are being defined."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from functools import cached_property
+from typing import Any
+
+from django.db.models import Model, QuerySet
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter
+from rest_framework import exceptions, serializers, status, viewsets
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from huikuan.accounts.models import Company
+from huikuan.core.dates import today
+from huikuan.core.errors import DomainError
+from huikuan.core.money import DECIMAL_PLACES, MAX_DIGITS
+
+
+class VisiblePrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
+    """A primary-key input whose choices are what the requesting user may see.
+
+    ``selector`` is a ``*_visible_to(user)`` function, called per request, so an id outside the
+    user's scope is refused as unknown (400) exactly like an id that does not exist. ``model`` only
+    tells the schema generator what the id points at."""
+
+    def __init__(self, selector: Callable[[Any], QuerySet], model: type[Model], **kwargs: Any) -> None:
+        self.selector = selector
+        kwargs.setdefault("queryset", model._default_manager.none())
+        super().__init__(**kwargs)
+
+    def get_queryset(self) -> QuerySet:
+        request = self.context.get("request")
+        if request is None:
+            return self.queryset
+        return self.selector(request.user)
+
+
+def money_input(**kwargs: Any) -> serializers.DecimalField:
+    """An amount as the API accepts it: a decimal (string or number) of at most 18 digits and two
+    places; the service checks the sign and the currency's minor unit."""
+    return serializers.DecimalField(max_digits=MAX_DIGITS, decimal_places=DECIMAL_PLACES, **kwargs)
+
+
+def money_output(**kwargs: Any) -> serializers.DecimalField:
+    return serializers.DecimalField(max_digits=MAX_DIGITS, decimal_places=DECIMAL_PLACES, read_only=True, **kwargs)
+
+
+def parse_date_param(request: Request, name: str) -> dt.date | None:
+    """A date query parameter, None when absent. Raises ValidationError (400) naming the parameter."""
+    raw = request.query_params.get(name)
+    if raw in (None, ""):
+        return None
+    try:
+        return serializers.DateField().to_internal_value(raw)
+    except exceptions.ValidationError as error:
+        raise exceptions.ValidationError({name: error.detail}) from error
+
+
+AS_OF_PARAMETER = OpenApiParameter(
+    "as_of",
+    OpenApiTypes.DATE,
+    description=gettext_lazy("The date the figures are computed for (default: today)."),
+)
+
+
+class ServiceViewSet(viewsets.GenericViewSet):
+    """A viewset whose writes parse input with a serializer, call a service and render the
+    result; it holds no business rule itself. ``as_of`` is the date figures are computed for
+    (``?as_of=``, default today)."""
+
+    @cached_property
+    def as_of(self) -> dt.date:
+        request = getattr(self, "request", None)
+        day = parse_date_param(request, "as_of") if request is not None else None
+        return day or today()
+
+    def get_serializer_context(self) -> dict[str, Any]:
+        context = super().get_serializer_context()
+        context["as_of"] = self.as_of
+        return context
+
+    def parse(self, serializer_class: type[serializers.Serializer], *, partial: bool = False) -> dict[str, Any]:
+        """The request body checked for shape by ``serializer_class``. Raises ValidationError."""
+        serializer = serializer_class(data=self.request.data, partial=partial, context=self.get_serializer_context())
+        serializer.is_valid(raise_exception=True)
+        return dict(serializer.validated_data)
+
+    def render(
+        self,
+        instance: Model,
+        *,
+        status_code: int = status.HTTP_200_OK,
+        serializer_class: type[serializers.Serializer] | None = None,
+    ) -> Response:
+        """The record as the list shows it, fetched again so prefetches and annotations apply."""
+        fresh = self.get_queryset().filter(pk=instance.pk).first() or instance
+        serializer_class = serializer_class or self.get_serializer_class()
+        return Response(serializer_class(fresh, context=self.get_serializer_context()).data, status=status_code)
+
+
+def actor_company(user: Any) -> Company:
+    """The company a user's new company-wide records go to. Raises DomainError."""
+    if user.company is None:
+        raise DomainError("no_company", _("Your account is not attached to a company."))
+    return user.company
