@@ -126,3 +126,19 @@ def make_contract(manager):
         return contract
 
     return make
+
+
+@pytest.fixture
+def api_client(db):
+    """A DRF test client logged in as the given user (token auth, as integrations use)."""
+    from rest_framework.authtoken.models import Token
+    from rest_framework.test import APIClient
+
+    def make(user=None) -> APIClient:
+        client = APIClient()
+        if user is not None:
+            token, _created = Token.objects.get_or_create(user=user)
+            client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        return client
+
+    return make

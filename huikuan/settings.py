@@ -167,6 +167,15 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several choice sets share a field name (status, kind); name each set once.
+    "ENUM_NAME_OVERRIDES": {
+        "CustomerStatusEnum": "huikuan.customers.models.CustomerStatus",
+        "ContractStatusEnum": "huikuan.contracts.choices.ContractStatus",
+        "InstallmentStatusEnum": "huikuan.contracts.choices.InstallmentStatus",
+        "MilestoneKindEnum": "huikuan.terms.choices.MilestoneKind",
+        "AdjustmentKindEnum": "huikuan.receivables.choices.AdjustmentKind",
+        "PaymentMethodEnum": "huikuan.receivables.choices.PaymentMethod",
+    },
 }
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
