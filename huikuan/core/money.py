@@ -85,6 +85,11 @@ def validate_currency(code: str, *, field: str = "currency") -> str:
 
 def validate_amount(amount: Decimal, currency: str, *, field: str = "amount", allow_zero: bool = False) -> Decimal:
     """The amount, checked positive and not finer than the currency's minor unit. Raises DomainError."""
+    if isinstance(amount, int | str) and not isinstance(amount, bool):
+        try:
+            amount = Decimal(amount)
+        except InvalidOperation:
+            amount = None
     if not isinstance(amount, Decimal) or not amount.is_finite():
         raise DomainError("invalid_amount", _("Enter an amount."), field=field)
     if amount < 0 or (amount == 0 and not allow_zero):
