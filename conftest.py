@@ -130,12 +130,14 @@ def make_contract(manager):
 
 @pytest.fixture
 def api_client(db):
-    """A DRF test client logged in as the given user (token auth, as integrations use)."""
+    """A DRF test client logged in as the given user (token auth, as integrations use). It asks for
+    English, since LocaleMiddleware would otherwise answer in LANGUAGE_CODE (zh-hans); a test
+    passes HTTP_ACCEPT_LANGUAGE to a request to change that."""
     from rest_framework.authtoken.models import Token
     from rest_framework.test import APIClient
 
     def make(user=None) -> APIClient:
-        client = APIClient()
+        client = APIClient(HTTP_ACCEPT_LANGUAGE="en")
         if user is not None:
             token, _created = Token.objects.get_or_create(user=user)
             client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
