@@ -60,3 +60,12 @@ def require_company(user: User, company_id: int) -> None:
     ids = company_ids(user)
     if ids is not None and company_id not in ids:
         raise NotPermitted(_("You do not work in this company."))
+
+
+def require_visible(user: User, obj: Model, *, owner: str | None = "customer__owner") -> None:
+    """Refuse to act on a record outside the user's scope, whichever door the call came through.
+    The API and pages already 404 such records; this keeps services safe for jobs and imports too.
+    Raises NotPermitted."""
+    visible = type(obj)._default_manager.filter(pk=obj.pk).filter(scope_q(user, owner=owner)).exists()
+    if not visible:
+        raise NotPermitted(_("This record is outside your scope."))

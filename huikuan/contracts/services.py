@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from huikuan.accounts.models import User
 from huikuan.accounts.roles import Perm
-from huikuan.accounts.scope import require, require_company
+from huikuan.accounts.scope import require, require_company, require_visible
 from huikuan.audit import services as audit
 from huikuan.contracts.choices import ContractStatus
 from huikuan.contracts.models import Contract, Installment, Milestone
@@ -35,7 +35,8 @@ ACTIVE_FIELDS = ("title", "ends_on", "owner", "notes")
 BOOKED_STATUSES = (ContractStatus.ACTIVE, ContractStatus.COMPLETED, ContractStatus.TERMINATED)
 
 
-def _locked(contract: Contract) -> Contract:
+def _locked(contract: Contract, actor: User) -> Contract:
+    require_visible(actor, contract)
     return for_update(Contract.objects.select_related("customer", "company")).get(pk=contract.pk)
 
 
@@ -92,6 +93,7 @@ def contract_create(
     its plan is made at once. Raises DomainError."""
     require(actor, Perm.CONTRACT_CHANGE)
     require_company(actor, customer.company_id)
+    require_visible(actor, customer, owner="owner")
     customer = for_update(Customer.objects.select_related("company")).get(pk=customer.pk)
     if customer.status != CustomerStatus.ACTIVE:
         raise DomainError("customer_not_active", _("The customer is on hold or closed."), field="customer")
@@ -133,7 +135,7 @@ def contract_update(*, actor: User, contract: Contract, **changes: Any) -> Contr
     """Change a contract: any field of a draft; only title, end date, owner and notes once active.
     Raises DomainError."""
     require(actor, Perm.CONTRACT_CHANGE)
-    contract = _locked(contract)
+    contract = _locked(contract, actor)
     allowed = DRAFT_FIELDS if contract.is_draft else ACTIVE_FIELDS
     if contract.status in (ContractStatus.CANCELLED,):
         allowed = ("notes",)
@@ -207,7 +209,7 @@ def contract_apply_terms(
     """Replace a draft's plan with the installments a template makes of its amount; due dates
     count from ``base_date`` (default: the signing date). Raises DomainError."""
     require(actor, Perm.CONTRACT_CHANGE)
-    contract = _locked(contract)
+    contract = _locked(contract, actor)
     _require_draft(contract)
     if terms.company_id != contract.company_id:
         raise DomainError("invalid_terms", _("The payment terms belong to another company."), field="terms")
@@ -237,7 +239,7 @@ def contract_set_installments(
     """Replace a draft's plan with installments entered by hand. Each has an amount and either a due
     date or a milestone; they must sum to the contract amount before activation. Raises DomainError."""
     require(actor, Perm.CONTRACT_CHANGE)
-    contract = _locked(contract)
+    contract = _locked(contract, actor)
     _require_draft(contract)
     if not installments:
         raise DomainError("plan_empty", _("Enter at least one installment."), field="installments")
@@ -291,7 +293,7 @@ def contract_activate(*, actor: User, contract: Contract) -> Contract:
     """Make a draft binding: its installments become receivables from the signing date. The plan
     must sum exactly to the amount (DOMAIN.md rule 2). Raises DomainError."""
     require(actor, Perm.CONTRACT_CHANGE)
-    contract = _locked(contract)
+    contract = _locked(contract, actor)
     if not contract.is_draft:
         raise DomainError("contract_not_draft", _("Only a draft contract can be activated."), field="status")
     if contract.customer.status == CustomerStatus.CLOSED:
@@ -331,7 +333,7 @@ def milestone_record(*, actor: User, contract: Contract, kind: str, reached_on: 
     """Record that a milestone was reached; the installments waiting on it get their due dates.
     Raises DomainError."""
     require(actor, Perm.CONTRACT_CHANGE)
-    contract = _locked(contract)
+    contract = _locked(contract, actor)
     if contract.status == ContractStatus.CANCELLED:
         raise DomainError("contract_cancelled", _("The contract is cancelled."), field="contract")
     if kind not in MilestoneKind.values:
@@ -365,7 +367,7 @@ def contract_terminate(*, actor: User, contract: Contract, on: dt.date, reason: 
     """End an active contract early. What is still open stays owed until credited or written off.
     Raises DomainError."""
     require(actor, Perm.CONTRACT_CHANGE)
-    contract = _locked(contract)
+    contract = _locked(contract, actor)
     if contract.status != ContractStatus.ACTIVE:
         raise DomainError("contract_not_active", _("Only an active contract can be terminated."), field="status")
     reason = require_reason(reason)
@@ -382,7 +384,7 @@ def contract_terminate(*, actor: User, contract: Contract, on: dt.date, reason: 
 def contract_cancel(*, actor: User, contract: Contract, reason: str) -> Contract:
     """Cancel a draft; an active contract is terminated instead. Raises DomainError."""
     require(actor, Perm.CONTRACT_CHANGE)
-    contract = _locked(contract)
+    contract = _locked(contract, actor)
     if not contract.is_draft:
         raise DomainError(
             "contract_not_draft",

@@ -13,7 +13,7 @@ from stdnum.exceptions import ValidationError as StdnumError
 
 from huikuan.accounts.models import Company, User
 from huikuan.accounts.roles import Perm, Scope
-from huikuan.accounts.scope import require, require_company
+from huikuan.accounts.scope import require, require_company, require_visible
 from huikuan.audit import services as audit
 from huikuan.core import money
 from huikuan.core.dates import today
@@ -164,6 +164,7 @@ def customer_update(
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
         raise DomainError("not_editable", _("This field cannot be changed."), field=sorted(unknown)[0])
+    require_visible(actor, customer, owner="owner")
     customer = for_update(Customer.objects).get(pk=customer.pk)
     if "owner" in changes:
         _check_owner(actor=actor, owner=changes["owner"], company=customer.company)

@@ -76,3 +76,24 @@ def test_inactive_and_anonymous_users_see_nothing(world, rep):
     rep.is_active = False
     assert customers_visible_to(rep).count() == 0
     assert customers_visible_to(AnonymousUser()).count() == 0
+
+
+def test_services_refuse_records_outside_the_actors_scope(world, rep):
+    # given: rep tries to act on other_rep's customer directly through the services
+    import datetime as dt
+
+    from huikuan.contracts.services import contract_update
+    from huikuan.core.errors import NotPermitted
+    from huikuan.customers.services import customer_update
+    from huikuan.receivables.services.receipts import receipt_create
+
+    other = world["other"]
+    # when / then
+    with pytest.raises(NotPermitted):
+        customer_update(actor=rep, customer=other, name="改名")
+    with pytest.raises(NotPermitted):
+        contract_update(actor=rep, contract=other.contracts.get(), notes="x")
+    with pytest.raises(NotPermitted):
+        receipt_create(actor=rep, customer=other, received_on=dt.date(2025, 2, 1), amount=1)
+    other.refresh_from_db()
+    assert other.name != "改名"

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from huikuan.accounts.models import User
 from huikuan.accounts.roles import Perm
-from huikuan.accounts.scope import require
+from huikuan.accounts.scope import require, require_visible
 from huikuan.audit import services as audit
 from huikuan.contracts.models import Installment
 from huikuan.core import money
@@ -45,6 +45,7 @@ def adjustment_create(
         raise DomainError("invalid_kind", _("Unknown adjustment kind."), field="kind")
     require(actor, _perm_for(kind))
     reason = require_reason(reason)
+    require_visible(actor, installment)
     installment = installments_for_update([installment.pk])[installment.pk]
     if installment.booked_on is None:
         raise DomainError(Code.NOT_RECEIVABLE, _("The installment's contract is not active."), field="installment")
@@ -85,6 +86,7 @@ def adjustment_reverse(
     """Undo an adjustment from a date on; the amount is open again. Raises DomainError."""
     require(actor, _perm_for(adjustment.kind))
     reason = require_reason(reason)
+    require_visible(actor, adjustment)
     installment = installments_for_update([adjustment.installment_id])[adjustment.installment_id]
     adjustment = for_update(Adjustment.objects).get(pk=adjustment.pk)
     if adjustment.is_reversed:

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from huikuan.accounts.models import User
 from huikuan.accounts.roles import Perm
-from huikuan.accounts.scope import require
+from huikuan.accounts.scope import require, require_visible
 from huikuan.audit import services as audit
 from huikuan.contracts.models import Installment
 from huikuan.core import money
@@ -133,6 +133,7 @@ def allocations_create(
     require(actor, Perm.ALLOCATION_CHANGE)
     if not lines:
         raise DomainError(Code.NOTHING_TO_ALLOCATE, _("Choose at least one installment."), field="lines")
+    require_visible(actor, receipt)
     receipt = receipt_for_update(receipt.pk)
     installments = installments_for_update(line.installment.pk for line in lines)
     created = [
@@ -224,6 +225,7 @@ def allocation_reverse(
     the receipt again. The row stays, marked with who, when and why. Raises DomainError."""
     require(actor, Perm.ALLOCATION_CHANGE)
     reason = require_reason(reason)
+    require_visible(actor, allocation)
     receipt = receipt_for_update(allocation.receipt_id)
     installment = installments_for_update([allocation.installment_id])[allocation.installment_id]
     allocation = for_update(Allocation.objects).get(pk=allocation.pk)

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from huikuan.accounts.models import User
 from huikuan.accounts.roles import Perm
-from huikuan.accounts.scope import require, require_company
+from huikuan.accounts.scope import require, require_company, require_visible
 from huikuan.audit import services as audit
 from huikuan.core import money
 from huikuan.core.dates import require_not_future, require_order, today
@@ -44,6 +44,7 @@ def receipt_create(
     Raises DomainError."""
     require(actor, Perm.RECEIPT_CHANGE)
     require_company(actor, customer.company_id)
+    require_visible(actor, customer, owner="owner")
     company = customer.company
     currency = money.validate_currency(currency or company.currency)
     amount = money.validate_amount(amount, currency)
@@ -93,6 +94,7 @@ def receipt_reverse(*, actor: User, receipt: Receipt, reason: str, reversed_on: 
     date and it stops counting as cash from then on. Raises DomainError."""
     require(actor, Perm.RECEIPT_CHANGE)
     reason = require_reason(reason)
+    require_visible(actor, receipt)
     receipt = receipt_for_update(receipt.pk)
     if receipt.is_reversed:
         raise DomainError(Code.ALREADY_REVERSED, _("The receipt is already reversed."))
