@@ -1,30 +1,103 @@
 """Create a believable demo company, or add generated data at any size for benchmarks."""
 
-from django.core.management.base import BaseCommand
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
+from django.utils.translation import gettext as _
 
-from huikuan.accounts.models import Company, User
-from huikuan.accounts.roles import Role, Scope
+from huikuan.accounts.models import Company
+from huikuan.demo import company as demo_company
+from huikuan.demo.bulk import bulk_load
+from huikuan.demo.generator import DemoBuilder
 
-DEMO_PASSWORD = "huikuan-demo"  # noqa: S105 - printed to the person who asked for a demo
+DEFAULT_SEED = 20250101
 
 
 class Command(BaseCommand):
-    help = "Create the demo company with users, customers, contracts and receipts."
+    help = _(
+        "Create the demo company with users, payment terms, customers, contracts and receipts, "
+        "written through the services; or, with --installments, bulk-load data for benchmarks."
+    )
 
-    def add_arguments(self, parser):
-        parser.add_argument("--if-empty", action="store_true", help="Do nothing if a company exists.")
-        parser.add_argument("--url", default="http://127.0.0.1:8000/", help="URL printed for the login.")
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--if-empty", action="store_true", help=_("Do nothing if a company exists."))
+        parser.add_argument("--url", default="http://127.0.0.1:8000/", help=_("URL printed for the login."))
+        parser.add_argument("--customers", type=int, default=200, help=_("Number of customers (default 200)."))
+        parser.add_argument("--contracts", type=int, default=1000, help=_("Number of contracts (default 1000)."))
+        parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help=_("Random seed: same seed, same data."))
+        parser.add_argument(
+            "--installments",
+            type=int,
+            default=0,
+            help=_(
+                "Bulk-load about this many installments (with their customers, contracts, receipts, "
+                "allocations and adjustments) without the services, for benchmarks."
+            ),
+        )
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
+        started = time.monotonic()
+        existing = Company.objects.filter(code=demo_company.COMPANY_CODE).first()
         if options["if_empty"] and Company.objects.exists():
-            self.stdout.write("Demo data already present.")
+            self.stdout.write(_("Demo data already present."))
+        elif options["installments"]:
+            self._bulk(existing, options)
+        elif existing is not None:
+            raise CommandError(_("The demo company already exists; use --if-empty or an empty database."))
         else:
-            with transaction.atomic():
-                company = Company.objects.create(code="DEMO", name="上海汇款演示科技有限公司")
-                User.objects.create_superuser(
-                    "admin", "admin@example.com", DEMO_PASSWORD, role=Role.ADMIN, scope=Scope.GROUP, company=company
-                )
-        url = options["url"].rstrip("/")
-        self.stdout.write(f"Huikuan: {url}/admin/  API docs: {url}/api/docs/")
-        self.stdout.write(f"Login: admin / {DEMO_PASSWORD}")
+            self._demo(options)
+        self.stdout.write(_("Done in %(seconds).1f s.") % {"seconds": time.monotonic() - started})
+        self._print_logins(options["url"])
+
+    def _demo(self, options: dict[str, Any]) -> None:
+        with transaction.atomic():
+            company = demo_company.create_company()
+            staff = demo_company.create_staff(company)
+            terms = demo_company.create_terms(company, staff.finance)
+            result = DemoBuilder(
+                company=company,
+                staff=staff,
+                terms=terms,
+                customers=options["customers"],
+                contracts=options["contracts"],
+                seed=options["seed"],
+            ).run()
+        self.stdout.write(
+            _(
+                "Created %(customers)s customers, %(contracts)s contracts, %(receipts)s receipts, "
+                "%(adjustments)s adjustments, %(reversals)s reversals."
+            )
+            % vars(result)
+        )
+
+    def _bulk(self, existing: Company | None, options: dict[str, Any]) -> None:
+        with transaction.atomic():
+            if existing is None:
+                existing = demo_company.create_company()
+                staff = demo_company.create_staff(existing)
+                demo_company.create_terms(existing, staff.finance)
+        counts = bulk_load(
+            company=existing,
+            installments=options["installments"],
+            seed=options["seed"],
+            progress=lambda line: self.stdout.write(line),
+        )
+        self.stdout.write(
+            _("Bulk-loaded: %(counts)s.") % {"counts": ", ".join(f"{name} {count:,}" for name, count in counts.items())}
+        )
+
+    def _print_logins(self, url: str) -> None:
+        url = url.rstrip("/")
+        self.stdout.write("")
+        self.stdout.write(_("Huikuan: %(url)s/") % {"url": url})
+        self.stdout.write(_("Admin: %(url)s/admin/   API docs: %(url)s/api/docs/") % {"url": url})
+        self.stdout.write(_("Password for every user: %(password)s") % {"password": demo_company.DEMO_PASSWORD})
+        rows = demo_company.logins()
+        width = max(len(username) for username, _role in rows)
+        self.stdout.write(f"  {_('Username'):<{width}}  {_('Role')}")
+        for username, role in rows:
+            self.stdout.write(f"  {username:<{width}}  {role}")
