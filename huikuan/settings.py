@@ -141,9 +141,10 @@ WHITENOISE_USE_FINDERS = True
 LOGIN_URL = "admin:login"
 
 REST_FRAMEWORK = {
+    # Token first: an anonymous request then gets 401 with WWW-Authenticate, not a bare 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["huikuan.accounts.permissions.RolePermission"],
     "DEFAULT_PAGINATION_CLASS": "huikuan.core.api.Pagination",
