@@ -24,10 +24,16 @@ ZERO = Decimal("0.00")
 DEFAULT_CURRENCY = "CNY"
 
 
+# ISO 4217 codes that are not money a customer pays in: test, "no currency", metals, units of account.
+NOT_MONEY = frozenset({"XXX", "XTS", "XAU", "XAG", "XPT", "XPD", "XDR", "XBA", "XBB", "XBC", "XBD", "XSU", "XUA"})
+
+
 @lru_cache(maxsize=1)
 def supported_currencies() -> frozenset[str]:
     """ISO 4217 codes whose minor unit fits our storage (two decimal places at most)."""
-    return frozenset(code for code in list_currencies() if get_currency_precision(code) <= DECIMAL_PLACES)
+    return frozenset(
+        code for code in list_currencies() if code not in NOT_MONEY and get_currency_precision(code) <= DECIMAL_PLACES
+    )
 
 
 def is_supported_currency(code: str) -> bool:

@@ -9,11 +9,11 @@ installments that could be open then: booked by that date and not settled before
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Case, DecimalField, F, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
+from django.db.models import Case, DecimalField, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce
 
 from huikuan.contracts.choices import InstallmentStatus
@@ -129,19 +129,19 @@ class ContractFigures:
 def contract_figures(contract: Contract, as_of: dt.date | None = None) -> ContractFigures:
     """What a contract had collected, adjusted, outstanding and overdue on a date."""
     as_of = as_of or today()
-    rows = with_figures(contract.installments.all(), as_of).aggregate(
-        collected=Sum("collected_as_of"),
-        adjusted=Sum("adjusted_as_of"),
-        outstanding=Sum("open_as_of"),
-        overdue=Sum("open_as_of", filter=Q(due_date__lt=as_of)),
-    )
-    booked = contract.installments.filter(booked_on__lte=as_of).exists()
+    return summarize_installments(contract.amount, with_figures(contract.installments.all(), as_of), as_of)
+
+
+def summarize_installments(amount: Decimal, installments: Iterable[Installment], as_of: dt.date) -> ContractFigures:
+    """Contract figures from its installments already annotated by ``with_figures`` (for example
+    prefetched for a whole page of contracts), with no further query."""
+    rows = list(installments)
     return ContractFigures(
-        amount=contract.amount,
-        collected=_amount(rows["collected"]),
-        adjusted=_amount(rows["adjusted"]),
-        outstanding=_amount(rows["outstanding"] if booked else ZERO),
-        overdue=_amount(rows["overdue"]),
+        amount=amount,
+        collected=_amount(sum((r.collected_as_of for r in rows), ZERO)),
+        adjusted=_amount(sum((r.adjusted_as_of for r in rows), ZERO)),
+        outstanding=_amount(sum((r.open_as_of for r in rows), ZERO)),
+        overdue=_amount(sum((r.open_as_of for r in rows if r.due_date and r.due_date < as_of), ZERO)),
     )
 
 
@@ -149,7 +149,9 @@ def open_total(installments: QuerySet[Installment], as_of: dt.date | None = None
     """Sum of open amounts on a date over any set of installments."""
     as_of = as_of or today()
     if as_of >= today():
-        return _amount(installments.filter(booked_on__lte=as_of).aggregate(t=Sum("open_amount"))["t"])
+        # open_amount > 0 changes no sum but lets the partial index of open items answer
+        open_items = installments.filter(open_amount__gt=0, booked_on__lte=as_of)
+        return _amount(open_items.aggregate(t=Sum("open_amount"))["t"])
     candidates = with_figures(installments.filter(could_be_open_on(as_of)), as_of)
     return _amount(candidates.aggregate(t=Sum("open_as_of"))["t"])
 
@@ -203,16 +205,17 @@ class AgingRow:
         return self.not_due + sum(self.buckets, ZERO)
 
 
-def _bucket_cases(as_of: dt.date, buckets: Sequence[int], amount: str) -> dict[str, Sum]:
-    """Sums of ``amount`` per aging bucket: not due, 1..b1 days overdue, ..., over the last bound."""
-    sums = {"not_due": Sum(amount, filter=Q(due_date__isnull=True) | Q(due_date__gte=as_of))}
-    lower = as_of
-    for index, bound in enumerate(buckets):
-        upper = as_of - dt.timedelta(days=bound)
-        sums[f"b{index}"] = Sum(amount, filter=Q(due_date__lt=lower, due_date__gte=upper))
-        lower = upper
-    sums[f"b{len(buckets)}"] = Sum(amount, filter=Q(due_date__lt=lower))
-    return sums
+def _bucket_index(as_of: dt.date, buckets: Sequence[int]) -> Case:
+    """0 for not due, i+1 for bucket i (buckets[i-1]+1 to buckets[i] days overdue), the last for the rest.
+
+    Grouping by this index lets the database compute each row's amount once; one filtered sum per
+    bucket would evaluate the past-date subqueries once per bucket."""
+    whens = [When(Q(due_date__isnull=True) | Q(due_date__gte=as_of), then=Value(0))]
+    whens += [
+        When(due_date__gte=as_of - dt.timedelta(days=bound), then=Value(index + 1))
+        for index, bound in enumerate(buckets)
+    ]
+    return Case(*whens, default=Value(len(buckets) + 1), output_field=IntegerField())
 
 
 def aging_by_customer(
@@ -227,11 +230,20 @@ def aging_by_customer(
         rows, amount = installments.filter(open_amount__gt=0, booked_on__lte=as_of), "open_amount"
     else:
         rows, amount = with_figures(installments.filter(could_be_open_on(as_of)), as_of), "open_as_of"
-    grouped = rows.order_by().values("customer_id", "currency").annotate(**_bucket_cases(as_of, buckets, amount))
-    result = []
+    grouped = (
+        rows.annotate(bucket=_bucket_index(as_of, buckets))
+        .order_by()
+        .values("customer_id", "currency", "bucket")
+        .annotate(total=Sum(amount))
+    )
+    by_customer: dict[tuple[int, str], AgingRow] = {}
     for row in grouped:
-        aging = AgingRow(row["customer_id"], row["currency"], _amount(row["not_due"]))
-        aging.buckets = [_amount(row[f"b{i}"]) for i in range(len(buckets) + 1)]
-        if aging.total:
-            result.append(aging)
-    return result
+        key = (row["customer_id"], row["currency"])
+        aging = by_customer.get(key)
+        if aging is None:
+            aging = by_customer[key] = AgingRow(*key, buckets=[ZERO] * (len(buckets) + 1))
+        if row["bucket"] == 0:
+            aging.not_due = _amount(row["total"])
+        else:
+            aging.buckets[row["bucket"] - 1] = _amount(row["total"])
+    return [aging for aging in by_customer.values() if aging.total]

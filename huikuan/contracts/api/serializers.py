@@ -12,7 +12,7 @@ from huikuan.contracts.models import Contract, Installment, Milestone
 from huikuan.core.api_tools import VisiblePrimaryKeyRelatedField, money_input, money_output
 from huikuan.customers.models import Customer
 from huikuan.customers.selectors import customers_visible_to
-from huikuan.receivables.figures import contract_figures, status_of
+from huikuan.receivables.figures import status_of, summarize_installments
 from huikuan.terms.choices import MilestoneKind
 from huikuan.terms.models import PaymentTerms
 from huikuan.terms.selectors import terms_visible_to
@@ -139,7 +139,8 @@ class ContractOutputSerializer(serializers.ModelSerializer):
     @extend_schema_field(ContractFiguresSerializer)
     def get_figures(self, contract: Contract) -> dict:
         as_of = self.context["as_of"]
-        figures = contract_figures(contract, as_of)
+        # the view prefetches the installments annotated for ``as_of``: no query per contract
+        figures = summarize_installments(contract.amount, contract.installments.all(), as_of)
         return ContractFiguresSerializer(
             {
                 "as_of": as_of,

@@ -262,3 +262,17 @@ def test_contracts_cannot_be_deleted(api_client, manager, rep_book):
     # then
     assert response.status_code == 405
     assert Contract.objects.filter(pk=rep_book.draft.pk).exists()
+
+
+def test_contract_list_does_a_fixed_number_of_queries(
+    api_client, manager, make_book, make_user, django_assert_max_num_queries
+):
+    # given: four reps' books, each with an active contract and a draft
+    for index in range(4):
+        make_book(make_user(f"rep{index}"))
+    client = api_client(manager)
+    # when: the figures come from the prefetched installments, not a query per contract
+    with django_assert_max_num_queries(6):
+        response = client.get("/api/v1/contracts/", {"as_of": "2025-03-15"})
+    # then
+    assert response.json()["count"] == 8

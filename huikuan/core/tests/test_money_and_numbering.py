@@ -27,7 +27,7 @@ def test_common_currencies_are_supported(code):
     assert money.validate_currency(code) == code
 
 
-@pytest.mark.parametrize("code", ["XYZ", "cny", "", "KWD"])
+@pytest.mark.parametrize("code", ["XYZ", "cny", "", "KWD", "XXX", "XAU"])
 def test_unknown_lowercase_and_three_decimal_currencies_are_refused(code):
     with pytest.raises(DomainError) as error:
         money.validate_currency(code)
