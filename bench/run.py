@@ -1,0 +1,242 @@
+"""Benchmark of the as-of figures (aging, open total, customer balance) on SQLite and PostgreSQL.
+
+    .venv/bin/python bench/run.py                       # 1,000,000 installments, both databases
+    .venv/bin/python bench/run.py --installments 50000  # a quick run
+
+For each database the bench loads N installments with the bulk demo loader into a fresh database
+(SQLite: var/bench/huikuan_bench.sqlite3; PostgreSQL: database huikuan_bench on 127.0.0.1:5432,
+user postgres, dropped and created here), analyzes it, then times every query several times after
+one warm-up run, and checks that the aging total equals the open total for the same date, to the
+cent. Each database runs in its own process, because Django reads DATABASE_URL once. Results go
+to bench/RESULTS.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+PG_SERVER = "postgres://postgres@127.0.0.1:5432"
+PG_DATABASE = "huikuan_bench"
+SQLITE_PATH = ROOT / "var" / "bench" / "huikuan_bench.sqlite3"
+PAST_DAYS = (30, 180, 365, 540)
+TARGETS = "aging by customer over 1,000,000 installments: ≈0.3 s as of today, < 1 s as of any past date"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--installments", type=int, default=1_000_000)
+    parser.add_argument("--databases", default="sqlite,postgres", help="comma-separated: sqlite, postgres")
+    parser.add_argument("--repeat", type=int, default=5, help="timed runs per query (after one warm-up)")
+    parser.add_argument("--seed", type=int, default=20250101)
+    parser.add_argument("--output", default=str(ROOT / "bench" / "RESULTS.md"), help="'-' for none")
+    parser.add_argument("--keep", action="store_true", help="keep the bench databases afterwards")
+    parser.add_argument(
+        "--pg-jit", action="store_true", help="leave PostgreSQL's JIT on (the bench turns it off: see the notes)"
+    )
+    parser.add_argument("--worker", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.worker:
+        print(json.dumps(worker(args)))
+        return
+    results = []
+    for database in args.databases.split(","):
+        url = prepare_database(database.strip(), jit=args.pg_jit)
+        command = [sys.executable, __file__, "--worker", database, "--installments", str(args.installments)]
+        command += ["--repeat", str(args.repeat), "--seed", str(args.seed)]
+        print(f"== {database}: loading {args.installments:,} installments", flush=True)
+        env = {**os.environ, "DATABASE_URL": url, "DEBUG": "0", "LOG_LEVEL": "WARNING"}
+        output = subprocess.run(command, env=env, check=True, capture_output=True, text=True)  # noqa: S603
+        sys.stderr.write(output.stderr)
+        result = json.loads(output.stdout.strip().splitlines()[-1])
+        results.append(result)
+        print_result(result)
+        if not args.keep:
+            drop_database(database)
+    if args.output != "-":
+        Path(args.output).write_text(markdown(results, args))
+        print(f"written {args.output}")
+
+
+def prepare_database(database: str, *, jit: bool = False) -> str:
+    if database == "sqlite":
+        SQLITE_PATH.parent.mkdir(parents=True, exist_ok=True)
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{SQLITE_PATH}{suffix}").unlink(missing_ok=True)
+        return f"sqlite:///{SQLITE_PATH}"
+    if database == "postgres":
+        drop_database(database)
+        import psycopg
+
+        with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as connection:
+            connection.execute(f'CREATE DATABASE "{PG_DATABASE}"')
+            if not jit:
+                # JIT compiles every plan above jit_above_cost, which a million rows always pass:
+                # 0.3 s of compiling for a 60 ms aggregate.
+                connection.execute(f'ALTER DATABASE "{PG_DATABASE}" SET jit = off')
+        return f"{PG_SERVER}/{PG_DATABASE}"
+    raise SystemExit(f"unknown database {database!r}: use sqlite or postgres")
+
+
+def drop_database(database: str) -> None:
+    if database == "postgres":
+        import psycopg
+
+        with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{PG_DATABASE}" WITH (FORCE)')
+    else:
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{SQLITE_PATH}{suffix}").unlink(missing_ok=True)
+
+
+def timed(function: Callable[[], Any], repeat: int) -> tuple[Any, list[float]]:
+    result = function()  # warm-up: caches and connection, not counted
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        result = function()
+        times.append(time.perf_counter() - started)
+    return result, times
+
+
+def worker(args: argparse.Namespace) -> dict[str, Any]:
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "huikuan.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection, transaction
+    from django.db.models import Count
+
+    from huikuan.contracts.models import Installment
+    from huikuan.core.dates import today
+    from huikuan.demo import company as demo_company
+    from huikuan.demo.bulk import bulk_load
+    from huikuan.receivables import figures
+
+    call_command("migrate", verbosity=0)
+    started = time.perf_counter()
+    with transaction.atomic():
+        company = demo_company.create_company()
+        staff = demo_company.create_staff(company)
+        demo_company.create_terms(company, staff.finance)
+    counts = bulk_load(company=company, installments=args.installments, seed=args.seed)
+    load_seconds = time.perf_counter() - started
+    started = time.perf_counter()
+    with connection.cursor() as cursor:
+        # What autovacuum (PostgreSQL) or PRAGMA optimize (SQLite) would do soon after a load.
+        cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
+    analyze_seconds = time.perf_counter() - started
+
+    installments = Installment.objects.filter(company=company)
+    biggest = (
+        installments.values("customer_id").annotate(n=Count("pk")).order_by("-n", "customer_id").first()["customer_id"]
+    )
+    now = today()
+    dates = [now] + [now - dt.timedelta(days=days) for days in PAST_DAYS]
+    rows = []
+
+    def add(query: str, as_of: dt.date, function: Callable[[], Any]) -> Any:
+        value, times = timed(function, args.repeat)
+        rows.append(
+            {
+                "query": query,
+                "as_of": str(as_of) + (" (today)" if as_of == now else f" (−{(now - as_of).days} d)"),
+                "median": statistics.median(times),
+                "best": min(times),
+            }
+        )
+        return value
+
+    checks = []
+    for as_of in dates:
+        aging = add("aging_by_customer", as_of, lambda as_of=as_of: figures.aging_by_customer(installments, as_of))
+        total = add("open_total", as_of, lambda as_of=as_of: figures.open_total(installments, as_of))
+        aging_total = sum((row.total for row in aging), figures.ZERO)
+        checks.append({"as_of": str(as_of), "aging_total": str(aging_total), "open_total": str(total),
+                       "equal": aging_total == total, "customers": len(aging)})  # fmt: skip
+    for as_of in (now, dates[2]):
+        add("customer_balance (largest customer)", as_of, lambda as_of=as_of: figures.customer_balance(biggest, as_of))
+    open_today = installments.filter(open_amount__gt=0, booked_on__isnull=False).count()
+    return {
+        "database": connection.vendor,
+        "server": _server_version(connection),
+        "installments": counts["installments"],
+        "counts": counts,
+        "open_today": open_today,
+        "load_seconds": load_seconds,
+        "analyze_seconds": analyze_seconds,
+        "rows": rows,
+        "checks": checks,
+    }
+
+
+def _server_version(connection: Any) -> str:
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SHOW server_version")
+            return f"PostgreSQL {cursor.fetchone()[0]}"
+        cursor.execute("SELECT sqlite_version()")
+        return f"SQLite {cursor.fetchone()[0]}"
+
+
+def print_result(result: dict[str, Any]) -> None:
+    print(f"   {result['server']}: loaded {result['installments']:,} installments in {result['load_seconds']:.1f} s "
+          f"(+ analyze {result['analyze_seconds']:.1f} s); open today: {result['open_today']:,}")  # fmt: skip
+    for row in result["rows"]:
+        print(f"   {row['query']:<38} {row['as_of']:<22} median {row['median']:.3f} s  best {row['best']:.3f} s")
+    for check in result["checks"]:
+        mark = "ok" if check["equal"] else "MISMATCH"
+        print(
+            f"   check {check['as_of']}: aging total {check['aging_total']} = open total {check['open_total']} {mark}"
+        )
+
+
+def markdown(results: list[dict[str, Any]], args: argparse.Namespace) -> str:
+    lines = [
+        "# Benchmark: as-of figures",
+        "",
+        f"Run on {dt.date.today()} with `bench/run.py --installments {args.installments} --repeat {args.repeat}` "  # noqa: DTZ011
+        f"on {platform.machine()} with {os.cpu_count()} cores (nproc), Python {platform.python_version()}.",
+        f"Target from the product plan: {TARGETS}.",
+        "",
+        "| database | N | query | as_of | median s | best s |",
+        "|---|---:|---|---|---:|---:|",
+    ]
+    for result in results:
+        for row in result["rows"]:
+            lines.append(f"| {result['server']} | {result['installments']:,} | {row['query']} | {row['as_of']} "
+                         f"| {row['median']:.3f} | {row['best']:.3f} |")  # fmt: skip
+    lines += ["", "## Loads and checks", ""]
+    for result in results:
+        counts = ", ".join(f"{name} {count:,}" for name, count in result["counts"].items())
+        lines.append(f"- {result['server']}: bulk load {result['load_seconds']:.0f} s "
+                     f"(+ {result['analyze_seconds']:.0f} s ANALYZE): {counts}; open today {result['open_today']:,} "
+                     f"({result['open_today'] / result['installments']:.0%} of installments).")  # fmt: skip
+        for check in result["checks"]:
+            verdict = "equal" if check["equal"] else "**DIFFERENT**"
+            lines.append(f"  - as of {check['as_of']}: aging total {check['aging_total']}, open_total "
+                         f"{check['open_total']}: {verdict} ({check['customers']:,} customers)")  # fmt: skip
+    lines += ["", "## Notes", "", NOTES.strip(), ""]
+    return "\n".join(lines)
+
+
+NOTES = """
+Timings are wall-clock seconds of the Python call (query and Decimal conversion included), the best
+and the median of the timed runs after one warm-up run, on a machine shared with other work.
+"""
+
+if __name__ == "__main__":
+    main()
