@@ -236,6 +236,10 @@ def markdown(results: list[dict[str, Any]], args: argparse.Namespace) -> str:
 NOTES = """
 Timings are wall-clock seconds of the Python call (query and Decimal conversion included), the best
 and the median of the timed runs after one warm-up run, on a machine shared with other work.
+Each database is analyzed after the load (PostgreSQL: VACUUM ANALYZE, which also sets the
+visibility map that index-only scans need). PostgreSQL runs with JIT off for the bench database
+unless --pg-jit is given: JIT compiling costs more than these queries (see the findings in
+bench/RESULTS.md for the findings).
 """
 
 if __name__ == "__main__":
