@@ -105,6 +105,10 @@ def database_config() -> dict:
         }
         if config.get("NAME") and config["NAME"] != ":memory:":
             Path(config["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+    elif config["ENGINE"] == "django.db.backends.postgresql":
+        # JIT compiles every plan over a million-row table, and the compiling costs more than the
+        # aggregate it speeds up (bench/RESULTS.md): off for Huikuan's connections.
+        config.setdefault("OPTIONS", {})["options"] = "-c jit=off"
     return config
 
 

@@ -106,6 +106,12 @@ class Installment(models.Model):
     )
     open_amount = money_field(_("open amount"))
     settled_on = models.DateField(_("settled on"), null=True, blank=True)
+    first_effective_on = models.DateField(
+        _("first paid or adjusted on"),
+        null=True,
+        blank=True,
+        help_text=_("The earliest date any allocation or adjustment of it took effect, reversed or not."),
+    )
 
     class Meta:
         verbose_name = _("installment")
@@ -120,22 +126,43 @@ class Installment(models.Model):
             ),
         ]
         indexes = [
-            # today's aging: open items of a company grouped by customer and due date
+            # one customer's open items (balance, matching)
             models.Index(
                 fields=["company", "customer", "due_date"],
                 name="installment_open_idx",
                 condition=models.Q(open_amount__gt=0),
             ),
-            # today's figures read only this: the open items with every column they need, so SQLite
-            # and PostgreSQL answer from the index alone; led by booked_on because SQLite otherwise
-            # prefers installment_asof_idx for "booked_on <= today" and reads every installment
+            # aging today, and the open-now part of a past date: every column the sums read, so the
+            # index alone answers
             models.Index(
-                fields=["company", "booked_on", "customer", "currency", "due_date", "open_amount"],
+                fields=[
+                    "company",
+                    "booked_on",
+                    "first_effective_on",
+                    "customer",
+                    "currency",
+                    "due_date",
+                    "amount",
+                    "open_amount",
+                ],
                 name="installment_open_cover_idx",
                 condition=models.Q(open_amount__gt=0),
             ),
-            # past dates: what was booked by then and not yet settled by then
-            models.Index(fields=["company", "booked_on", "settled_on"], name="installment_asof_idx"),
+            # the settled-since part of a past date: settled after the date, booked by it
+            models.Index(
+                fields=[
+                    "company",
+                    "settled_on",
+                    "booked_on",
+                    "first_effective_on",
+                    "customer",
+                    "currency",
+                    "due_date",
+                    "amount",
+                ],
+                name="installment_settled_cover_idx",
+                condition=models.Q(settled_on__isnull=False),
+            ),
         ]
 
     def __str__(self) -> str:

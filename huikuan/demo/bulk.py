@@ -95,6 +95,7 @@ FIELDS: dict[type[models.Model], tuple[str, ...]] = {
     Installment: (
         "id", "company", "contract", "customer", "sequence", "label", "currency", "amount", "due_date",
         "milestone", "offset_days", "offset_months", "is_retention", "booked_on", "open_amount", "settled_on",
+        "first_effective_on",
     ),
     Receipt: (
         "id", "created_by", "created_at", "reversed_on", "reversed_at", "reversed_by", "reversal_reason",
@@ -254,7 +255,7 @@ class BulkLoader:
             if milestone and signed > today_ - dt.timedelta(days=days + 30) and rng.random() < 0.5:
                 due, waiting = None, milestone  # the milestone is not reached yet
             installment_pk = next(self.ids[Installment])
-            open_cents, settled_on = story.settle(installment_pk, amount, due)
+            open_cents, settled_on, first_effective_on = story.settle(installment_pk, amount, due)
             open_total += open_cents
             settled_dates.append(settled_on)
             offset_days, offset_months = (0, 12) if retention else (days if waiting else 0, 0)
@@ -276,6 +277,7 @@ class BulkLoader:
                     _iso(booked),
                     fen(open_cents),
                     _iso(settled_on),
+                    _iso(first_effective_on),
                 )
             )
         status, closed_on = {
@@ -333,17 +335,18 @@ class ContractStory:
         self.customer_id, self.customer_name, self.behaviour = customer_id, customer_name, behaviour
         self.booked, self.ends_on = booked, ends_on
 
-    def settle(self, installment: int, amount: int, due: dt.date | None) -> tuple[int, dt.date | None]:
-        """Write the story of one installment; returns its open amount and settled date today."""
+    def settle(self, installment: int, amount: int, due: dt.date | None) -> tuple[int, dt.date | None, dt.date | None]:
+        """Write the story of one installment; returns its open amount, settled date and first
+        effective date today."""
         if self.booked is None:
-            return amount, None
-        self.installment, self.open, self.dates = installment, amount, []
+            return amount, None, None
+        self.installment, self.open, self.dates, self.effective = installment, amount, [], []
         if self.ends_on is not None and (due is None or due > self.ends_on):
             self._adjust(AdjustmentKind.CREDIT_NOTE, amount, self.ends_on, "合同终止，红冲未到期款项")
         elif due is not None:
             self._pay(amount, due)
         settled = max(self.dates) if self.open == 0 else None
-        return self.open, settled
+        return self.open, settled, min(self.effective, default=None)
 
     def _pay(self, amount: int, due: dt.date) -> None:
         rng, behaviour = self.rng, self.behaviour
@@ -417,6 +420,7 @@ class ContractStory:
             )
         )
         self.dates.append(on)
+        self.effective.append(on)
         if reversed_on is None:
             self.open -= amount
         else:
@@ -442,6 +446,7 @@ class ContractStory:
         )
         self.open -= amount
         self.dates.append(on)
+        self.effective.append(on)
 
     def _reversal(self, reversed_on: dt.date | None) -> tuple[Any, ...]:
         if reversed_on is None:

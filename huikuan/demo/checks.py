@@ -74,11 +74,10 @@ def problems(company: Company) -> list[str]:
         expected = installment.amount - sum((r.amount for r in own if r.reversed_on is None), ZERO)
         dates = [d for r in own for d in (r.effective_on, r.reversed_on) if d]
         settled = max(dates) if expected == 0 and dates else None
-        if (installment.open_amount, installment.settled_on) != (expected, settled):
-            found.append(
-                f"installment {installment.pk}: open {installment.open_amount} settled {installment.settled_on},"
-                f" expected {expected} {settled}"
-            )
+        first = min((r.effective_on for r in own), default=None)
+        maintained = (installment.open_amount, installment.settled_on, installment.first_effective_on)
+        if maintained != (expected, settled, first):
+            found.append(f"installment {installment.pk}: {maintained}, expected {(expected, settled, first)}")
 
     allocated: dict[int, Decimal] = defaultdict(lambda: ZERO)
     for row in Allocation.objects.filter(company=company, reversed_on__isnull=True):

@@ -4,7 +4,8 @@ outstanding, customer balance and unapplied cash, aging (DOMAIN.md rules 5 and 6
 Two paths give the same numbers. As of today (or later: nothing is dated in the future) the
 maintained ``Installment.open_amount`` and ``Receipt.allocated_amount`` answer in one indexed
 aggregate. As of a past date the dated allocation and adjustment rows are summed, but only for
-installments that could be open then: booked by that date and not settled before it."""
+installments that could be open then (booked by that date and not settled before it) and that some
+row had touched by then; the untouched ones count for their whole amount (see ``_past_parts``)."""
 
 from __future__ import annotations
 
@@ -49,9 +50,20 @@ def _sum_for_installment(model, as_of: dt.date, **filters) -> Coalesce:
     return Coalesce(Subquery(rows, output_field=MONEY), Value(ZERO), output_field=MONEY)
 
 
-def could_be_open_on(as_of: dt.date) -> Q:
-    """Installments that may have an open amount on a date (a superset, then summed exactly)."""
-    return Q(booked_on__lte=as_of) & (Q(settled_on__isnull=True) | Q(settled_on__gt=as_of))
+def _past_parts(installments: QuerySet[Installment], as_of: dt.date) -> list[tuple[QuerySet[Installment], str]]:
+    """The installments that may have been open on a past date, in parts each cheap to sum, with
+    the field holding their open amount on that date.
+
+    Open then means booked by then and either open now or settled since. Of those, the ones no row
+    had touched by then were open for their whole amount: only the rest need the dated rows summed.
+    Each part is read through one covering partial index."""
+    booked = installments.filter(booked_on__lte=as_of)
+    untouched = Q(first_effective_on__isnull=True) | Q(first_effective_on__gt=as_of)
+    parts: list[tuple[QuerySet[Installment], str]] = []
+    for still_open in (Q(open_amount__gt=0), Q(settled_on__gt=as_of)):
+        parts.append((booked.filter(still_open & untouched), "amount"))
+        parts.append((with_figures(booked.filter(still_open, first_effective_on__lte=as_of), as_of), "open_as_of"))
+    return parts
 
 
 def with_figures(installments: QuerySet[Installment], as_of: dt.date) -> QuerySet[Installment]:
@@ -152,8 +164,9 @@ def open_total(installments: QuerySet[Installment], as_of: dt.date | None = None
         # open_amount > 0 changes no sum but lets the partial index of open items answer
         open_items = installments.filter(open_amount__gt=0, booked_on__lte=as_of)
         return _amount(open_items.aggregate(t=Sum("open_amount"))["t"])
-    candidates = with_figures(installments.filter(could_be_open_on(as_of)), as_of)
-    return _amount(candidates.aggregate(t=Sum("open_as_of"))["t"])
+    return _amount(
+        sum((_amount(part.aggregate(t=Sum(field))["t"]) for part, field in _past_parts(installments, as_of)), ZERO)
+    )
 
 
 def unapplied_total(receipts: QuerySet[Receipt], as_of: dt.date | None = None) -> Decimal:
@@ -227,23 +240,24 @@ def aging_by_customer(
     rest. The total equals ``open_total`` for the same installments and date (rule 6)."""
     as_of = as_of or today()
     if as_of >= today():
-        rows, amount = installments.filter(open_amount__gt=0, booked_on__lte=as_of), "open_amount"
+        parts = [(installments.filter(open_amount__gt=0, booked_on__lte=as_of), "open_amount")]
     else:
-        rows, amount = with_figures(installments.filter(could_be_open_on(as_of)), as_of), "open_as_of"
-    grouped = (
-        rows.annotate(bucket=_bucket_index(as_of, buckets))
-        .order_by()
-        .values("customer_id", "currency", "bucket")
-        .annotate(total=Sum(amount))
-    )
+        parts = _past_parts(installments, as_of)
     by_customer: dict[tuple[int, str], AgingRow] = {}
-    for row in grouped:
-        key = (row["customer_id"], row["currency"])
-        aging = by_customer.get(key)
-        if aging is None:
-            aging = by_customer[key] = AgingRow(*key, buckets=[ZERO] * (len(buckets) + 1))
-        if row["bucket"] == 0:
-            aging.not_due = _amount(row["total"])
-        else:
-            aging.buckets[row["bucket"] - 1] = _amount(row["total"])
+    for rows, amount in parts:
+        grouped = (
+            rows.annotate(bucket=_bucket_index(as_of, buckets))
+            .order_by()
+            .values("customer_id", "currency", "bucket")
+            .annotate(total=Sum(amount))
+        )
+        for row in grouped:
+            key = (row["customer_id"], row["currency"])
+            aging = by_customer.get(key)
+            if aging is None:
+                aging = by_customer[key] = AgingRow(*key, buckets=[ZERO] * (len(buckets) + 1))
+            if row["bucket"] == 0:
+                aging.not_due += _amount(row["total"])
+            else:
+                aging.buckets[row["bucket"] - 1] += _amount(row["total"])
     return [aging for aging in by_customer.values() if aging.total]

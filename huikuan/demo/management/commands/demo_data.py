@@ -97,7 +97,8 @@ class Command(BaseCommand):
         self.stdout.write(_("Admin: %(url)s/admin/   API docs: %(url)s/api/docs/") % {"url": url})
         self.stdout.write(_("Password for every user: %(password)s") % {"password": demo_company.DEMO_PASSWORD})
         rows = demo_company.logins()
-        width = max(len(username) for username, _role in rows)
-        self.stdout.write(f"  {_('Username'):<{width}}  {_('Role')}")
+        username_label, role_label = _("Username"), _("Role")
+        width = max(len(username) for username, _role in [*rows, (username_label, "")])
+        self.stdout.write(f"  {username_label:<{width}}  {role_label}")
         for username, role in rows:
             self.stdout.write(f"  {username:<{width}}  {role}")
