@@ -126,22 +126,16 @@ class Installment(models.Model):
             ),
         ]
         indexes = [
-            # one customer's open items (balance, matching)
-            models.Index(
-                fields=["company", "customer", "due_date"],
-                name="installment_open_idx",
-                condition=models.Q(open_amount__gt=0),
-            ),
-            # aging today, and the open-now part of a past date: every column the sums read, so the
-            # index alone answers
+            # aging today, and the open-now part of a past date: every column the sums read, in
+            # customer order, so the index alone answers and nothing is sorted
             models.Index(
                 fields=[
                     "company",
-                    "booked_on",
-                    "first_effective_on",
                     "customer",
                     "currency",
                     "due_date",
+                    "booked_on",
+                    "first_effective_on",
                     "amount",
                     "open_amount",
                 ],

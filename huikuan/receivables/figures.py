@@ -218,17 +218,42 @@ class AgingRow:
         return self.not_due + sum(self.buckets, ZERO)
 
 
-def _bucket_index(as_of: dt.date, buckets: Sequence[int]) -> Case:
-    """0 for not due, i+1 for bucket i (buckets[i-1]+1 to buckets[i] days overdue), the last for the rest.
+def _bucket_bounds(as_of: dt.date, buckets: Sequence[int]) -> list[Q]:
+    """One filter per bucket: not due (or due that day), then buckets[i-1]+1 to buckets[i] days
+    overdue, then more than the last bound."""
+    bounds = [Q(due_date__isnull=True) | Q(due_date__gte=as_of)]
+    lower = as_of
+    for bound in buckets:
+        upper = as_of - dt.timedelta(days=bound)
+        bounds.append(Q(due_date__lt=lower, due_date__gte=upper))
+        lower = upper
+    bounds.append(Q(due_date__lt=lower))
+    return bounds
 
-    Grouping by this index lets the database compute each row's amount once; one filtered sum per
-    bucket would evaluate the past-date subqueries once per bucket."""
-    whens = [When(Q(due_date__isnull=True) | Q(due_date__gte=as_of), then=Value(0))]
-    whens += [
-        When(due_date__gte=as_of - dt.timedelta(days=bound), then=Value(index + 1))
-        for index, bound in enumerate(buckets)
-    ]
-    return Case(*whens, default=Value(len(buckets) + 1), output_field=IntegerField())
+
+def _bucket_index(as_of: dt.date, buckets: Sequence[int]) -> Case:
+    return Case(
+        *[When(bound, then=Value(index)) for index, bound in enumerate(_bucket_bounds(as_of, buckets))],
+        output_field=IntegerField(),
+    )
+
+
+def _sums_by_bucket(rows: QuerySet[Installment], field: str, as_of: dt.date, buckets: Sequence[int]):
+    """(customer, currency, bucket, sum) for a set of installments.
+
+    A plain column is summed once per bucket with filtered sums, grouped by customer and currency
+    only: the covering index delivers the rows in that order, so nothing is sorted. A computed
+    past-date amount is grouped by bucket index instead, so its subqueries run once per row."""
+    if field != "open_as_of":
+        sums = {f"b{i}": Sum(field, filter=bound) for i, bound in enumerate(_bucket_bounds(as_of, buckets))}
+        for row in rows.order_by().values("customer_id", "currency").annotate(**sums):
+            for index in range(len(buckets) + 2):
+                if row[f"b{index}"]:
+                    yield row["customer_id"], row["currency"], index, row[f"b{index}"]
+        return
+    grouped = rows.annotate(bucket=_bucket_index(as_of, buckets)).order_by().values("customer_id", "currency", "bucket")
+    for row in grouped.annotate(total=Sum(field)):
+        yield row["customer_id"], row["currency"], row["bucket"], row["total"]
 
 
 def aging_by_customer(
@@ -244,20 +269,15 @@ def aging_by_customer(
     else:
         parts = _past_parts(installments, as_of)
     by_customer: dict[tuple[int, str], AgingRow] = {}
-    for rows, amount in parts:
-        grouped = (
-            rows.annotate(bucket=_bucket_index(as_of, buckets))
-            .order_by()
-            .values("customer_id", "currency", "bucket")
-            .annotate(total=Sum(amount))
-        )
-        for row in grouped:
-            key = (row["customer_id"], row["currency"])
-            aging = by_customer.get(key)
+    for rows, field_name in parts:
+        for customer_id, currency, bucket, total in _sums_by_bucket(rows, field_name, as_of, buckets):
+            aging = by_customer.get((customer_id, currency))
             if aging is None:
-                aging = by_customer[key] = AgingRow(*key, buckets=[ZERO] * (len(buckets) + 1))
-            if row["bucket"] == 0:
-                aging.not_due += _amount(row["total"])
+                aging = by_customer[(customer_id, currency)] = AgingRow(
+                    customer_id, currency, buckets=[ZERO] * (len(buckets) + 1)
+                )
+            if bucket == 0:
+                aging.not_due += _amount(total)
             else:
-                aging.buckets[row["bucket"] - 1] += _amount(row["total"])
+                aging.buckets[bucket - 1] += _amount(total)
     return [aging for aging in by_customer.values() if aging.total]
