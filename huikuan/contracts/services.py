@@ -23,7 +23,7 @@ from huikuan.core import money
 from huikuan.core.dates import require_not_future, require_order, today
 from huikuan.core.errors import DomainError, require_reason
 from huikuan.core.locking import for_update
-from huikuan.core.numbering import next_number
+from huikuan.core.numbering import assign_number
 from huikuan.customers.models import Customer, CustomerStatus
 from huikuan.terms.choices import MilestoneKind
 from huikuan.terms.models import PaymentTerms
@@ -104,9 +104,6 @@ def contract_create(
     )
     owner = owner or customer.owner
     _check_owner(owner, company.pk)
-    number = (number or "").strip()
-    if number and Contract.objects.filter(company=company, number=number).exists():
-        raise DomainError("duplicate_number", _("Another contract has this number."), field="number")
     contract = Contract(
         company=company,
         customer=customer,
@@ -115,14 +112,18 @@ def contract_create(
         ends_on=ends_on,
         owner=owner,
         notes=notes,
-        number=number,
         **values,
     )
     _check_dates(contract)
-    if not contract.number:
-        contract.number = next_number(
-            company=company, kind="contract", pattern=company.contract_number_pattern, on=signed_on
-        )
+    contract.number = assign_number(
+        model=Contract,
+        company=company,
+        given=number,
+        field="number",
+        kind="contract",
+        pattern=company.contract_number_pattern,
+        on=signed_on,
+    )
     contract.save()
     audit.record(action="contract.created", target=contract, actor=actor)
     if terms is not None:

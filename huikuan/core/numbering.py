@@ -6,7 +6,7 @@ import datetime as dt
 import string
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Model
 from django.utils.translation import gettext as _
 
 from huikuan.core.errors import DomainError
@@ -54,3 +54,19 @@ def next_number(*, company, kind: str, pattern: str, on: dt.date) -> str:
                 )
         seq = NumberSequence.objects.get(company=company, kind=kind, period=period).last_value
     return pattern.format(year=on.year, month=on.month, seq=seq, company=company.code)
+
+
+def assign_number(*, model: type[Model], company, given: str, field: str, kind: str, pattern: str, on: dt.date) -> str:
+    """The number a new record gets: the one given, if no other record of the company has it,
+    else the next from the pattern. Raises DomainError."""
+    given = (given or "").strip()
+    if not given:
+        return next_number(company=company, kind=kind, pattern=pattern, on=on)
+    if model._default_manager.filter(company=company, **{field: given}).exists():
+        raise DomainError(
+            "duplicate_number",
+            _("Another %(record)s has this %(field)s.")
+            % {"record": model._meta.verbose_name, "field": model._meta.get_field(field).verbose_name},
+            field=field,
+        )
+    return given

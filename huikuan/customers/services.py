@@ -19,7 +19,7 @@ from huikuan.core import money
 from huikuan.core.dates import today
 from huikuan.core.errors import DomainError
 from huikuan.core.locking import for_update
-from huikuan.core.numbering import next_number
+from huikuan.core.numbering import assign_number
 from huikuan.customers.models import Contact, Customer, CustomerStatus, Tag
 from huikuan.terms.models import PaymentTerms
 
@@ -137,11 +137,15 @@ def customer_create(
             "notes": notes,
         },
     )
-    code = (code or "").strip()
-    if code and Customer.objects.filter(company=company, code=code).exists():
-        raise DomainError("duplicate_code", _("Another customer has this code."), field="code")
-    if not code:
-        code = next_number(company=company, kind="customer", pattern=company.customer_code_pattern, on=today())
+    code = assign_number(
+        model=Customer,
+        company=company,
+        given=code,
+        field="code",
+        kind="customer",
+        pattern=company.customer_code_pattern,
+        on=today(),
+    )
     customer = Customer.objects.create(company=company, code=code, owner=owner, **values)
     _set_tags(customer, tags)
     _set_contacts(customer, contacts)

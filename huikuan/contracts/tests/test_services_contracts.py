@@ -283,3 +283,11 @@ def test_a_customer_on_hold_gets_no_new_contract(manager, rep, customer):
     with pytest.raises(DomainError) as error:
         new_contract(rep, customer)
     assert error.value.code == "customer_not_active"
+
+
+def test_a_given_contract_number_is_kept_unless_taken(rep, customer):
+    assert new_contract(rep, customer, number="ZD-001").number == "ZD-001"
+    with pytest.raises(DomainError) as error:
+        new_contract(rep, customer, number=" ZD-001 ")
+    assert (error.value.code, error.value.field) == ("duplicate_number", "number")
+    assert str(error.value.message) == "Another contract has this number."

@@ -109,3 +109,10 @@ def test_no_one_writes_into_a_company_they_do_not_work_in(manager):
     other = Company.objects.create(code="BJ", name="北京分公司")
     with pytest.raises(NotPermitted):
         customer_create(actor=manager, company=other, name="甲")
+
+
+def test_a_given_customer_code_must_be_free(company, manager):
+    customer_create(actor=manager, company=company, name="甲", code="VIP01")
+    with pytest.raises(DomainError) as error:
+        customer_create(actor=manager, company=company, name="乙", code="VIP01")
+    assert (error.value.code, error.value.field) == ("duplicate_number", "code")

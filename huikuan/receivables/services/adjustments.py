@@ -6,7 +6,6 @@ import datetime as dt
 from decimal import Decimal
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from huikuan.accounts.models import User
@@ -22,6 +21,7 @@ from huikuan.receivables.choices import AdjustmentKind
 from huikuan.receivables.errors import ReceivableErrorCode as Code
 from huikuan.receivables.lock_objects import installments_for_update
 from huikuan.receivables.models import Adjustment
+from huikuan.receivables.services.reversal import mark_reversed, reversal_date
 from huikuan.receivables.services.settlement import refresh_installment
 
 
@@ -89,20 +89,8 @@ def adjustment_reverse(
     require_visible(actor, adjustment)
     installment = installments_for_update([adjustment.installment_id])[adjustment.installment_id]
     adjustment = for_update(Adjustment.objects).get(pk=adjustment.pk)
-    if adjustment.is_reversed:
-        raise DomainError(Code.ALREADY_REVERSED, _("The adjustment is already reversed."))
-    reversed_on = reversed_on or today()
-    require_not_future(reversed_on, field="reversed_on")
-    require_order(
-        adjustment.effective_on,
-        reversed_on,
-        field="reversed_on",
-        message=_("A reversal cannot come before the adjustment it undoes."),
-    )
-    Adjustment.objects.filter(pk=adjustment.pk).update(
-        reversed_on=reversed_on, reversed_at=timezone.now(), reversed_by=actor, reversal_reason=reason
-    )
-    adjustment.refresh_from_db()
+    reversed_on = reversal_date(adjustment, starts_on=adjustment.effective_on, reversed_on=reversed_on)
+    mark_reversed([adjustment], actor=actor, reason=reason, reversed_on=reversed_on)
     refresh_installment(installment)
     audit.record(action="adjustment.reversed", target=adjustment, actor=actor, reason=reason)
     return adjustment

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from huikuan.accounts.models import User
@@ -17,12 +16,13 @@ from huikuan.accounts.scope import require, require_visible
 from huikuan.audit import services as audit
 from huikuan.contracts.models import Installment
 from huikuan.core import money
-from huikuan.core.dates import require_not_future, require_order, today
+from huikuan.core.dates import require_not_future, require_order
 from huikuan.core.errors import DomainError, require_reason
 from huikuan.core.locking import for_update
 from huikuan.receivables.errors import ReceivableErrorCode as Code
 from huikuan.receivables.lock_objects import installments_for_update, receipt_for_update
 from huikuan.receivables.models import Allocation, Receipt
+from huikuan.receivables.services.reversal import mark_reversed, reversal_date
 from huikuan.receivables.services.settlement import refresh_installment, refresh_receipt
 
 
@@ -229,20 +229,8 @@ def allocation_reverse(
     receipt = receipt_for_update(allocation.receipt_id)
     installment = installments_for_update([allocation.installment_id])[allocation.installment_id]
     allocation = for_update(Allocation.objects).get(pk=allocation.pk)
-    if allocation.is_reversed:
-        raise DomainError(Code.ALREADY_REVERSED, _("The allocation is already reversed."))
-    reversed_on = reversed_on or today()
-    require_not_future(reversed_on, field="reversed_on")
-    require_order(
-        allocation.effective_on,
-        reversed_on,
-        field="reversed_on",
-        message=_("A reversal cannot come before the allocation it undoes."),
-    )
-    Allocation.objects.filter(pk=allocation.pk).update(
-        reversed_on=reversed_on, reversed_at=timezone.now(), reversed_by=actor, reversal_reason=reason
-    )
-    allocation.refresh_from_db()
+    reversed_on = reversal_date(allocation, starts_on=allocation.effective_on, reversed_on=reversed_on)
+    mark_reversed([allocation], actor=actor, reason=reason, reversed_on=reversed_on)
     refresh_installment(installment)
     refresh_receipt(receipt)
     audit.record(action="allocation.reversed", target=allocation, actor=actor, reason=reason)

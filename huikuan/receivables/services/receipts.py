@@ -6,7 +6,6 @@ import datetime as dt
 from decimal import Decimal
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from huikuan.accounts.models import User
@@ -14,14 +13,15 @@ from huikuan.accounts.roles import Perm
 from huikuan.accounts.scope import require, require_company, require_visible
 from huikuan.audit import services as audit
 from huikuan.core import money
-from huikuan.core.dates import require_not_future, require_order, today
+from huikuan.core.dates import require_not_future, require_order
 from huikuan.core.errors import DomainError, require_reason
-from huikuan.core.numbering import next_number
+from huikuan.core.numbering import assign_number
 from huikuan.customers.models import Customer
 from huikuan.receivables.choices import BILL_METHODS, PaymentMethod
 from huikuan.receivables.errors import ReceivableErrorCode as Code
 from huikuan.receivables.lock_objects import installments_for_update, receipt_for_update
 from huikuan.receivables.models import Receipt
+from huikuan.receivables.services.reversal import mark_reversed, reversal_date
 from huikuan.receivables.services.settlement import refresh_installment, refresh_receipt
 
 
@@ -66,14 +66,19 @@ def receipt_create(
         )
     else:
         bill_maturity_date = None
-    number = (number or "").strip()
-    if number and Receipt.objects.filter(company=company, number=number).exists():
-        raise DomainError("duplicate_number", _("Another receipt has this number."), field="number")
+    number = assign_number(
+        model=Receipt,
+        company=company,
+        given=number,
+        field="number",
+        kind="receipt",
+        pattern=company.receipt_number_pattern,
+        on=received_on,
+    )
     receipt = Receipt.objects.create(
         company=company,
         customer=customer,
-        number=number
-        or next_number(company=company, kind="receipt", pattern=company.receipt_number_pattern, on=received_on),
+        number=number,
         received_on=received_on,
         amount=amount,
         currency=currency,
@@ -96,33 +101,14 @@ def receipt_reverse(*, actor: User, receipt: Receipt, reason: str, reversed_on: 
     reason = require_reason(reason)
     require_visible(actor, receipt)
     receipt = receipt_for_update(receipt.pk)
-    if receipt.is_reversed:
-        raise DomainError(Code.ALREADY_REVERSED, _("The receipt is already reversed."))
-    reversed_on = reversed_on or today()
-    require_not_future(reversed_on, field="reversed_on")
-    require_order(
-        receipt.received_on, reversed_on, field="reversed_on", message=_("A reversal cannot come before the receipt.")
-    )
     allocations = list(receipt.allocations.filter(reversed_on__isnull=True))
-    latest = max((a.effective_on for a in allocations), default=None)
-    require_order(
-        latest, reversed_on, field="reversed_on", message=_("A reversal cannot come before the allocations it undoes.")
-    )
+    # the receipt's allocations end with it, so the date may come before none of them
+    starts_on = max([receipt.received_on, *(a.effective_on for a in allocations)])
+    reversed_on = reversal_date(receipt, starts_on=starts_on, reversed_on=reversed_on)
     installments = installments_for_update(a.installment_id for a in allocations)
-    now = timezone.now()
-    for allocation in allocations:
-        allocation.reversed_on, allocation.reversed_at = reversed_on, now
-        allocation.reversed_by, allocation.reversal_reason = actor, reason
-        allocation.save(update_fields=["reversed_on", "reversed_at", "reversed_by", "reversal_reason"])
+    mark_reversed([*allocations, receipt], actor=actor, reason=reason, reversed_on=reversed_on)
     for installment in installments.values():
         refresh_installment(installment)
-    receipt.reversed_on, receipt.reversed_at, receipt.reversed_by, receipt.reversal_reason = (
-        reversed_on,
-        now,
-        actor,
-        reason,
-    )
-    receipt.save(update_fields=["reversed_on", "reversed_at", "reversed_by", "reversal_reason"])
     refresh_receipt(receipt)
     audit.record(
         action="receipt.reversed",
