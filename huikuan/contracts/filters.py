@@ -9,13 +9,14 @@ from django.utils.translation import gettext_lazy as _
 from huikuan.contracts.choices import ContractStatus, InstallmentStatus
 from huikuan.contracts.models import Contract, Installment, Milestone
 from huikuan.core.dates import today
+from huikuan.core.filters import IdFilter
 from huikuan.receivables.figures import status_filter, with_figures
 from huikuan.terms.choices import MilestoneKind
 
 
 class ContractFilter(django_filters.FilterSet):
-    customer = django_filters.NumberFilter(field_name="customer_id", label=_("customer"))
-    owner = django_filters.NumberFilter(field_name="owner_id", label=_("owner"))
+    customer = IdFilter(field_name="customer_id", label=_("customer"))
+    owner = IdFilter(field_name="owner_id", label=_("owner"))
     status = django_filters.ChoiceFilter(choices=ContractStatus.choices, label=_("status"))
     currency = django_filters.CharFilter(label=_("currency"))
     signed_from = django_filters.DateFilter(field_name="signed_on", lookup_expr="gte", label=_("signed from"))
@@ -32,8 +33,8 @@ class InstallmentFilter(django_filters.FilterSet):
     here unless the caller did it already."""
 
     as_of = django_filters.DateFilter(method="filter_as_of", label=_("as of"))
-    customer = django_filters.NumberFilter(field_name="customer_id", label=_("customer"))
-    contract = django_filters.NumberFilter(field_name="contract_id", label=_("contract"))
+    customer = IdFilter(field_name="customer_id", label=_("customer"))
+    contract = IdFilter(field_name="contract_id", label=_("contract"))
     status = django_filters.ChoiceFilter(choices=InstallmentStatus.choices, method="filter_status", label=_("status"))
     due_from = django_filters.DateFilter(field_name="due_date", lookup_expr="gte", label=_("due from"))
     due_to = django_filters.DateFilter(field_name="due_date", lookup_expr="lte", label=_("due to"))
@@ -63,7 +64,7 @@ class InstallmentFilter(django_filters.FilterSet):
 
 
 class MilestoneFilter(django_filters.FilterSet):
-    contract = django_filters.NumberFilter(field_name="contract_id", label=_("contract"))
+    contract = IdFilter(field_name="contract_id", label=_("contract"))
     kind = django_filters.ChoiceFilter(choices=MilestoneKind.choices, label=_("milestone"))
     reached_from = django_filters.DateFilter(field_name="reached_on", lookup_expr="gte", label=_("reached from"))
     reached_to = django_filters.DateFilter(field_name="reached_on", lookup_expr="lte", label=_("reached to"))

@@ -4,6 +4,7 @@ import django_filters
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from huikuan.core.filters import IdFilter
 from huikuan.receivables.choices import AdjustmentKind, PaymentMethod
 from huikuan.receivables.models import Adjustment, Allocation, Receipt
 
@@ -13,7 +14,7 @@ def _filter_reversed(queryset: QuerySet, name: str, value: bool) -> QuerySet:
 
 
 class ReceiptFilter(django_filters.FilterSet):
-    customer = django_filters.NumberFilter(field_name="customer_id", label=_("customer"))
+    customer = IdFilter(field_name="customer_id", label=_("customer"))
     method = django_filters.ChoiceFilter(choices=PaymentMethod.choices, label=_("method"))
     currency = django_filters.CharFilter(label=_("currency"))
     received_from = django_filters.DateFilter(field_name="received_on", lookup_expr="gte", label=_("received from"))
@@ -26,10 +27,10 @@ class ReceiptFilter(django_filters.FilterSet):
 
 
 class AllocationFilter(django_filters.FilterSet):
-    receipt = django_filters.NumberFilter(field_name="receipt_id", label=_("receipt"))
-    installment = django_filters.NumberFilter(field_name="installment_id", label=_("installment"))
-    customer = django_filters.NumberFilter(field_name="customer_id", label=_("customer"))
-    contract = django_filters.NumberFilter(field_name="installment__contract_id", label=_("contract"))
+    receipt = IdFilter(field_name="receipt_id", label=_("receipt"))
+    installment = IdFilter(field_name="installment_id", label=_("installment"))
+    customer = IdFilter(field_name="customer_id", label=_("customer"))
+    contract = IdFilter(field_name="installment__contract_id", label=_("contract"))
     effective_from = django_filters.DateFilter(field_name="effective_on", lookup_expr="gte", label=_("effective from"))
     effective_to = django_filters.DateFilter(field_name="effective_on", lookup_expr="lte", label=_("effective to"))
     is_reversed = django_filters.BooleanFilter(method=_filter_reversed, label=_("reversed"))
@@ -40,9 +41,9 @@ class AllocationFilter(django_filters.FilterSet):
 
 
 class AdjustmentFilter(django_filters.FilterSet):
-    installment = django_filters.NumberFilter(field_name="installment_id", label=_("installment"))
-    customer = django_filters.NumberFilter(field_name="customer_id", label=_("customer"))
-    contract = django_filters.NumberFilter(field_name="installment__contract_id", label=_("contract"))
+    installment = IdFilter(field_name="installment_id", label=_("installment"))
+    customer = IdFilter(field_name="customer_id", label=_("customer"))
+    contract = IdFilter(field_name="installment__contract_id", label=_("contract"))
     kind = django_filters.ChoiceFilter(choices=AdjustmentKind.choices, label=_("kind"))
     effective_from = django_filters.DateFilter(field_name="effective_on", lookup_expr="gte", label=_("effective from"))
     effective_to = django_filters.DateFilter(field_name="effective_on", lookup_expr="lte", label=_("effective to"))
