@@ -5,6 +5,8 @@ import datetime as dt
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis import GenerationMode
 
@@ -28,6 +30,17 @@ def token(make_user, make_customer, make_contract):
     receipt = receipt_create(actor=user, customer=customer, received_on=dt.date(2025, 2, 2), amount=800)
     receipt_auto_allocate(actor=user, receipt=receipt)
     return Token.objects.create(user=user).key
+
+
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection():
+    """The WSGI handler closes database connections after each request; in a test that would close
+    the one holding the test's transaction (Django's own test client disconnects this too)."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @schema.parametrize()
