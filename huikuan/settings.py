@@ -12,7 +12,6 @@ import os
 from pathlib import Path
 
 import dj_database_url
-from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -24,11 +23,9 @@ def env_flag(name: str, default: bool = False) -> bool:
 
 
 DEBUG = env_flag("DEBUG")
-SECRET_KEY = os.environ.get("SECRET_KEY", "")
-if not SECRET_KEY:
-    if not DEBUG and not env_flag("HUIKUAN_INSECURE_DEV_KEY", default=True):
-        raise ImproperlyConfigured("SECRET_KEY must be set")
-    SECRET_KEY = "insecure-development-key-set-SECRET_KEY-in-production"  # noqa: S105
+# Without SECRET_KEY the development key is used; its "django-insecure-" prefix makes
+# `huikuan check --deploy` fail, so a production install cannot miss it.
+SECRET_KEY = os.environ.get("SECRET_KEY") or "django-insecure-huikuan-development-key-set-SECRET_KEY"  # noqa: S105
 
 ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ALLOWED_HOSTS", "localhost,127.0.0.1").split(",") if h]
 CSRF_TRUSTED_ORIGINS = [o.strip() for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()]
