@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from functools import cached_property
-from typing import Any
+from typing import Any, cast
 
 from django.db.models import Model, QuerySet
 from django.utils.translation import gettext as _
@@ -20,10 +20,18 @@ from rest_framework import exceptions, serializers, status, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from huikuan.accounts.models import Company
+from huikuan.accounts.models import Company, User
 from huikuan.core.dates import today
 from huikuan.core.errors import DomainError
 from huikuan.core.money import DECIMAL_PLACES, MAX_DIGITS
+
+
+def request_user(request: Request) -> User:
+    """The user an API request acts for.
+
+    DRF types ``request.user`` as possibly anonymous, but RolePermission (the default permission
+    class) only lets authenticated, active users reach a view, and our user model is ``User``."""
+    return cast(User, request.user)
 
 
 class VisiblePrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
@@ -38,10 +46,10 @@ class VisiblePrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
         kwargs.setdefault("queryset", model._default_manager.none())
         super().__init__(**kwargs)
 
-    def get_queryset(self) -> QuerySet:
+    def get_queryset(self) -> QuerySet | None:
         request = self.context.get("request")
         if request is None:
-            return self.queryset
+            return super().get_queryset()
         return self.selector(request.user)
 
 
@@ -78,6 +86,11 @@ class ServiceViewSet(viewsets.GenericViewSet):
     result; it holds no business rule itself. ``as_of`` is the date figures are computed for
     (``?as_of=``, default today)."""
 
+    @property
+    def user(self) -> User:
+        """The requesting user; see ``request_user``."""
+        return request_user(self.request)
+
     @cached_property
     def as_of(self) -> dt.date:
         request = getattr(self, "request", None)
@@ -85,9 +98,7 @@ class ServiceViewSet(viewsets.GenericViewSet):
         return day or today()
 
     def get_serializer_context(self) -> dict[str, Any]:
-        context = super().get_serializer_context()
-        context["as_of"] = self.as_of
-        return context
+        return {**super().get_serializer_context(), "as_of": self.as_of}
 
     def parse(self, serializer_class: type[serializers.Serializer], *, partial: bool = False) -> dict[str, Any]:
         """The request body checked for shape by ``serializer_class``. Raises ValidationError."""
@@ -100,15 +111,15 @@ class ServiceViewSet(viewsets.GenericViewSet):
         instance: Model,
         *,
         status_code: int = status.HTTP_200_OK,
-        serializer_class: type[serializers.Serializer] | None = None,
+        serializer_class: type[serializers.BaseSerializer] | None = None,
     ) -> Response:
         """The record as the list shows it, fetched again so prefetches and annotations apply."""
         fresh = self.get_queryset().filter(pk=instance.pk).first() or instance
-        serializer_class = serializer_class or self.get_serializer_class()
-        return Response(serializer_class(fresh, context=self.get_serializer_context()).data, status=status_code)
+        output_class = serializer_class or self.get_serializer_class()
+        return Response(output_class(fresh, context=self.get_serializer_context()).data, status=status_code)
 
 
-def actor_company(user: Any) -> Company:
+def actor_company(user: User) -> Company:
     """The company a user's new company-wide records go to. Raises DomainError."""
     if user.company is None:
         raise DomainError("no_company", _("Your account is not attached to a company."))

@@ -26,6 +26,7 @@ from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from huikuan.core.api_tools import request_user
 from huikuan.core.errors import DomainError
 from huikuan.core.models import IdempotencyRecord
 
@@ -92,7 +93,7 @@ def idempotent(request: Request, scope: str, handler: Callable[[], Response]) ->
     if key is None:
         return handler()
     digest = request_hash(request.data)
-    record = _find_record(user=request.user, scope=scope, key=key)
+    record = _find_record(user=request_user(request), scope=scope, key=key)
     if record is not None:
         return _replay(record, digest)
     try:
@@ -100,7 +101,7 @@ def idempotent(request: Request, scope: str, handler: Callable[[], Response]) ->
             response = handler()
             if status.is_success(response.status_code):
                 IdempotencyRecord.objects.create(
-                    user=request.user,
+                    user=request_user(request),
                     scope=scope,
                     key=key,
                     request_hash=digest,
@@ -109,7 +110,7 @@ def idempotent(request: Request, scope: str, handler: Callable[[], Response]) ->
                 )
     except IntegrityError:
         # A concurrent request with the same key committed first; ours has rolled back.
-        record = _find_record(user=request.user, scope=scope, key=key)
+        record = _find_record(user=request_user(request), scope=scope, key=key)
         if record is None:
             raise
         return _replay(record, digest)

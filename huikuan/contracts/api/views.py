@@ -56,19 +56,19 @@ class ContractViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ServiceV
 
     def get_queryset(self) -> QuerySet[Contract]:
         installments = with_figures(Installment.objects.order_by("sequence"), self.as_of)
-        return contracts_visible_to(self.request.user).prefetch_related(
+        return contracts_visible_to(self.user).prefetch_related(
             Prefetch("installments", queryset=installments),
             Prefetch("milestones", queryset=Milestone.objects.order_by("reached_on", "pk")),
         )
 
     def create(self, request: Request) -> Response:
-        contract = contract_create(actor=request.user, **self.parse(ContractCreateInputSerializer))
+        contract = contract_create(actor=self.user, **self.parse(ContractCreateInputSerializer))
         return self.render(contract, status_code=status.HTTP_201_CREATED)
 
     def update(self, request: Request, pk: str | None = None, *, partial: bool = False) -> Response:
         contract = self.get_object()
         changes = self.parse(ContractUpdateInputSerializer, partial=partial)
-        return self.render(contract_update(actor=request.user, contract=contract, **changes))
+        return self.render(contract_update(actor=self.user, contract=contract, **changes))
 
     def partial_update(self, request: Request, pk: str | None = None) -> Response:
         return self.update(request, pk, partial=True)
@@ -78,7 +78,7 @@ class ContractViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ServiceV
     def apply_terms(self, request: Request, pk: str | None = None) -> Response:
         """Replace a draft's plan with what a payment terms template makes of its amount."""
         contract = self.get_object()
-        contract_apply_terms(actor=request.user, contract=contract, **self.parse(ApplyTermsInputSerializer))
+        contract_apply_terms(actor=self.user, contract=contract, **self.parse(ApplyTermsInputSerializer))
         return self.render(contract)
 
     @extend_schema(request=PlanInputSerializer, responses=CONTRACT_OUT)
@@ -87,14 +87,14 @@ class ContractViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ServiceV
         """Replace a draft's plan with installments entered by hand."""
         contract = self.get_object()
         data = self.parse(PlanInputSerializer)
-        contract_set_installments(actor=request.user, contract=contract, installments=data["installments"])
+        contract_set_installments(actor=self.user, contract=contract, installments=data["installments"])
         return self.render(contract)
 
     @extend_schema(request=None, responses=CONTRACT_OUT)
     @action(detail=True, methods=["post"])
     def activate(self, request: Request, pk: str | None = None) -> Response:
         """Make a draft binding; its installments become receivable."""
-        return self.render(contract_activate(actor=request.user, contract=self.get_object()))
+        return self.render(contract_activate(actor=self.user, contract=self.get_object()))
 
     @extend_schema(request=TerminateInputSerializer, responses=CONTRACT_OUT)
     @action(detail=True, methods=["post"])
@@ -102,7 +102,7 @@ class ContractViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ServiceV
         """End an active contract early, with a date and a reason."""
         contract = self.get_object()
         return self.render(
-            contract_terminate(actor=request.user, contract=contract, **self.parse(TerminateInputSerializer))
+            contract_terminate(actor=self.user, contract=contract, **self.parse(TerminateInputSerializer))
         )
 
     @extend_schema(request=CancelInputSerializer, responses=CONTRACT_OUT)
@@ -110,14 +110,14 @@ class ContractViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ServiceV
     def cancel(self, request: Request, pk: str | None = None) -> Response:
         """Cancel a draft, with a reason."""
         contract = self.get_object()
-        return self.render(contract_cancel(actor=request.user, contract=contract, **self.parse(CancelInputSerializer)))
+        return self.render(contract_cancel(actor=self.user, contract=contract, **self.parse(CancelInputSerializer)))
 
     @extend_schema(request=MilestoneInputSerializer, responses={201: MilestoneOutputSerializer})
     @action(detail=True, methods=["post"])
     def milestones(self, request: Request, pk: str | None = None) -> Response:
         """Record that a milestone was reached; installments waiting on it get their due dates."""
         contract = self.get_object()
-        milestone = milestone_record(actor=request.user, contract=contract, **self.parse(MilestoneInputSerializer))
+        milestone = milestone_record(actor=self.user, contract=contract, **self.parse(MilestoneInputSerializer))
         return Response(MilestoneOutputSerializer(milestone).data, status=status.HTTP_201_CREATED)
 
 
@@ -135,7 +135,7 @@ class InstallmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Servi
     ordering = ["due_date", "contract_id", "sequence"]
 
     def get_queryset(self) -> QuerySet[Installment]:
-        return with_figures(installments_visible_to(self.request.user), self.as_of)
+        return with_figures(installments_visible_to(self.user), self.as_of)
 
 
 class MilestoneViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ServiceViewSet):
@@ -148,4 +148,4 @@ class MilestoneViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Service
     ordering = ["-reached_on", "-pk"]
 
     def get_queryset(self) -> QuerySet[Milestone]:
-        return milestones_visible_to(self.request.user)
+        return milestones_visible_to(self.user)

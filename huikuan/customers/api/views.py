@@ -38,20 +38,20 @@ class CustomerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ServiceV
 
     def get_queryset(self) -> QuerySet[Customer]:
         return (
-            customers_visible_to(self.request.user)
+            customers_visible_to(self.user)
             .select_related("owner")
             .prefetch_related("tags", Prefetch("contacts", queryset=Contact.objects.order_by("-is_primary", "pk")))
         )
 
     def create(self, request: Request) -> Response:
         data = self.parse(CustomerCreateInputSerializer)
-        customer = customer_create(actor=request.user, company=actor_company(request.user), **data)
+        customer = customer_create(actor=self.user, company=actor_company(self.user), **data)
         return self.render(customer, status_code=status.HTTP_201_CREATED)
 
     def update(self, request: Request, pk: str | None = None, *, partial: bool = False) -> Response:
         customer = self.get_object()
         data = self.parse(CustomerUpdateInputSerializer, partial=partial)
-        customer = customer_update(actor=request.user, customer=customer, **data)
+        customer = customer_update(actor=self.user, customer=customer, **data)
         return self.render(customer)
 
     def partial_update(self, request: Request, pk: str | None = None) -> Response:

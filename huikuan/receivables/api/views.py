@@ -60,11 +60,11 @@ class ReceiptViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ServiceVi
     write_perm = Perm.RECEIPT_CHANGE
 
     def get_queryset(self) -> QuerySet[Receipt]:
-        return receipts_visible_to(self.request.user)
+        return receipts_visible_to(self.user)
 
     def create(self, request: Request) -> Response:
         def record() -> Response:
-            receipt = receipt_create(actor=request.user, **self.parse(ReceiptCreateInputSerializer))
+            receipt = receipt_create(actor=self.user, **self.parse(ReceiptCreateInputSerializer))
             return self.render(receipt, status_code=status.HTTP_201_CREATED)
 
         return idempotent(request, "receipts.create", record)
@@ -84,10 +84,8 @@ class ReceiptViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ServiceVi
     def auto_allocate(self, request: Request, pk: str | None = None) -> Response:
         """Allocate what is left of the receipt as ``suggest`` proposes; the rest stays unapplied."""
         receipt = self.get_object()
-        allocations = receipt_auto_allocate(
-            actor=request.user, receipt=receipt, **self.parse(AutoAllocateInputSerializer)
-        )
-        rendered = allocations_visible_to(request.user).filter(pk__in=[a.pk for a in allocations])
+        allocations = receipt_auto_allocate(actor=self.user, receipt=receipt, **self.parse(AutoAllocateInputSerializer))
+        rendered = allocations_visible_to(self.user).filter(pk__in=[a.pk for a in allocations])
         body = {"receipt": self.get_queryset().get(pk=receipt.pk), "allocations": rendered.order_by("pk")}
         return Response(AutoAllocateResultSerializer(body, context=self.get_serializer_context()).data)
 
@@ -96,7 +94,7 @@ class ReceiptViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ServiceVi
     def reverse(self, request: Request, pk: str | None = None) -> Response:
         """Reverse the receipt and its allocations from a date, with a reason."""
         receipt = self.get_object()
-        return self.render(receipt_reverse(actor=request.user, receipt=receipt, **self.parse(ReverseInputSerializer)))
+        return self.render(receipt_reverse(actor=self.user, receipt=receipt, **self.parse(ReverseInputSerializer)))
 
     @extend_schema(responses=SuggestionSerializer)
     @action(detail=True, methods=["get"])
@@ -122,10 +120,10 @@ class AllocationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Servic
     write_perm = Perm.ALLOCATION_CHANGE
 
     def get_queryset(self) -> QuerySet[Allocation]:
-        return allocations_visible_to(self.request.user)
+        return allocations_visible_to(self.user)
 
     def create(self, request: Request) -> Response:
-        allocation = allocation_create(actor=request.user, **self.parse(AllocationCreateInputSerializer))
+        allocation = allocation_create(actor=self.user, **self.parse(AllocationCreateInputSerializer))
         return self.render(allocation, status_code=status.HTTP_201_CREATED)
 
     @extend_schema(request=AllocationBatchInputSerializer, responses={201: AllocationOutputSerializer(many=True)})
@@ -134,7 +132,7 @@ class AllocationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Servic
         """Apply one receipt to several installments at once: all lines or none."""
         data = self.parse(AllocationBatchInputSerializer)
         allocations = allocations_create(
-            actor=request.user,
+            actor=self.user,
             receipt=data["receipt"],
             lines=[AllocationLine(line["installment"], line["amount"]) for line in data["lines"]],
             effective_on=data.get("effective_on"),
@@ -148,7 +146,7 @@ class AllocationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Servic
         """Undo the allocation from a date, with a reason."""
         allocation = self.get_object()
         return self.render(
-            allocation_reverse(actor=request.user, allocation=allocation, **self.parse(ReverseInputSerializer))
+            allocation_reverse(actor=self.user, allocation=allocation, **self.parse(ReverseInputSerializer))
         )
 
 
@@ -167,10 +165,10 @@ class AdjustmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Servic
     write_perm = Perm.ADJUSTMENT_CHANGE
 
     def get_queryset(self) -> QuerySet[Adjustment]:
-        return adjustments_visible_to(self.request.user)
+        return adjustments_visible_to(self.user)
 
     def create(self, request: Request) -> Response:
-        adjustment = adjustment_create(actor=request.user, **self.parse(AdjustmentCreateInputSerializer))
+        adjustment = adjustment_create(actor=self.user, **self.parse(AdjustmentCreateInputSerializer))
         return self.render(adjustment, status_code=status.HTTP_201_CREATED)
 
     @extend_schema(request=ReverseInputSerializer, responses=AdjustmentOutputSerializer)
@@ -179,5 +177,5 @@ class AdjustmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Servic
         """Undo the adjustment from a date, with a reason."""
         adjustment = self.get_object()
         return self.render(
-            adjustment_reverse(actor=request.user, adjustment=adjustment, **self.parse(ReverseInputSerializer))
+            adjustment_reverse(actor=self.user, adjustment=adjustment, **self.parse(ReverseInputSerializer))
         )

@@ -37,16 +37,16 @@ class TermsViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ServiceView
     write_perm = Perm.TERMS_CHANGE
 
     def get_queryset(self) -> QuerySet[PaymentTerms]:
-        return terms_visible_to(self.request.user)
+        return terms_visible_to(self.user)
 
     def create(self, request: Request) -> Response:
         data = self.parse(TermsCreateInputSerializer)
-        terms = terms_create(actor=request.user, company=actor_company(request.user), **data)
+        terms = terms_create(actor=self.user, company=actor_company(self.user), **data)
         return self.render(terms, status_code=status.HTTP_201_CREATED)
 
     def update(self, request: Request, pk: str | None = None, *, partial: bool = False) -> Response:
         terms = self.get_object()
-        terms = terms_update(actor=request.user, terms=terms, **self.parse(TermsUpdateInputSerializer, partial=partial))
+        terms = terms_update(actor=self.user, terms=terms, **self.parse(TermsUpdateInputSerializer, partial=partial))
         return self.render(terms)
 
     def partial_update(self, request: Request, pk: str | None = None) -> Response:
@@ -61,10 +61,12 @@ class TermsViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ServiceView
         whole_units = data["whole_units"]
         if whole_units is None:
             whole_units = terms.whole_units if terms is not None else False
+        company = self.user.company
         planned = terms_preview(
-            lines=data["lines"] if "lines" in data else terms_lines(terms),
+            # The input serializer refuses a request with neither lines nor a template.
+            lines=data["lines"] if "lines" in data else terms_lines(data["terms"]),
             amount=data["amount"],
-            currency=data.get("currency") or getattr(request.user.company, "currency", money.DEFAULT_CURRENCY),
+            currency=data.get("currency") or (company.currency if company is not None else money.DEFAULT_CURRENCY),
             base_date=data["base_date"],
             whole_units=whole_units,
         )
