@@ -88,7 +88,7 @@ TEMPLATES = [
 ]
 
 
-def database_config() -> dict:
+def database_config() -> dj_database_url.DBConfig:
     url = os.environ.get("DATABASE_URL") or f"sqlite:///{DATA_DIR / 'huikuan.sqlite3'}"
     config = dj_database_url.parse(url, conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")))
     if config["ENGINE"] == "django.db.backends.sqlite3":

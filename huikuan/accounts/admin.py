@@ -23,7 +23,7 @@ class UserAdmin(DjangoUserAdmin):
     list_display = ("username", "first_name", "last_name", "role", "scope", "company", "team", "is_active")
     list_filter = ("role", "scope", "company", "team", "is_active")
     fieldsets = (
-        *DjangoUserAdmin.fieldsets,
+        *(DjangoUserAdmin.fieldsets or ()),
         (_("Huikuan"), {"fields": ("role", "scope", "company", "team", "other_companies")}),
     )
     add_fieldsets = (

@@ -44,7 +44,7 @@ def scope_q(user: User, *, company: str = "company", owner: str | None = "custom
 
 
 def restrict(
-    queryset: QuerySet[M], user: User, *, company: str = "company", owner: str = "customer__owner"
+    queryset: QuerySet[M], user: User, *, company: str = "company", owner: str | None = "customer__owner"
 ) -> QuerySet[M]:
     return queryset.filter(scope_q(user, company=company, owner=owner))
 

@@ -137,7 +137,7 @@ def contract_update(*, actor: User, contract: Contract, **changes: Any) -> Contr
     Raises DomainError."""
     require(actor, Perm.CONTRACT_CHANGE)
     contract = _locked(contract, actor)
-    allowed = DRAFT_FIELDS if contract.is_draft else ACTIVE_FIELDS
+    allowed: tuple[str, ...] = DRAFT_FIELDS if contract.is_draft else ACTIVE_FIELDS
     if contract.status in (ContractStatus.CANCELLED,):
         allowed = ("notes",)
     for field in changes:

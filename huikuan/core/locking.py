@@ -7,10 +7,10 @@ row locks; its IMMEDIATE transactions serialize writers instead."""
 
 from typing import TypeVar
 
-from django.db.models import Model, QuerySet
+from django.db.models import Manager, Model, QuerySet
 
 M = TypeVar("M", bound=Model)
 
 
-def for_update(queryset: QuerySet[M]) -> QuerySet[M]:
+def for_update(queryset: QuerySet[M] | Manager[M]) -> QuerySet[M]:
     return queryset.select_for_update(of=("self",), no_key=True)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import lru_cache
+from typing import TYPE_CHECKING, Any
 
 from babel.numbers import get_currency_precision, list_currencies
 from django.db import models
@@ -15,6 +16,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from huikuan.core.errors import DomainError
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 ROUNDING = ROUND_HALF_UP
 MAX_DIGITS = 18
@@ -71,11 +75,11 @@ def has_valid_precision(amount: Decimal, currency: str = DEFAULT_CURRENCY) -> bo
         return False
 
 
-def money_field(verbose_name: str | None = None, **kwargs) -> models.DecimalField:
+def money_field(verbose_name: StrOrPromise | None = None, **kwargs: Any) -> models.DecimalField:
     return models.DecimalField(verbose_name, max_digits=MAX_DIGITS, decimal_places=DECIMAL_PLACES, **kwargs)
 
 
-def currency_field(**kwargs) -> models.CharField:
+def currency_field(**kwargs: Any) -> models.CharField:
     kwargs.setdefault("default", DEFAULT_CURRENCY)
     return models.CharField(gettext_lazy("currency"), max_length=3, **kwargs)
 
@@ -89,8 +93,9 @@ def validate_currency(code: str, *, field: str = "currency") -> str:
     return code
 
 
-def validate_amount(amount: Decimal, currency: str, *, field: str = "amount", allow_zero: bool = False) -> Decimal:
-    """The amount, checked positive and not finer than the currency's minor unit. Raises DomainError."""
+def validate_amount(amount: object, currency: str, *, field: str = "amount", allow_zero: bool = False) -> Decimal:
+    """The amount, checked positive and not finer than the currency's minor unit; ``amount`` may be
+    any input (a string, an int, None). Raises DomainError."""
     if isinstance(amount, int | str) and not isinstance(amount, bool):
         try:
             amount = Decimal(amount)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import string
+from typing import cast
 
 from django.db import IntegrityError, transaction
-from django.db.models import F, Model
+from django.db.models import F, Field, Model
 from django.utils.translation import gettext as _
 
 from huikuan.core.errors import DomainError
@@ -56,6 +57,11 @@ def next_number(*, company, kind: str, pattern: str, on: dt.date) -> str:
     return pattern.format(year=on.year, month=on.month, seq=seq, company=company.code)
 
 
+def _number_field(model: type[Model], name: str) -> Field:
+    # get_field may also return a reverse relation; a number is always a column of the model.
+    return cast(Field, model._meta.get_field(name))
+
+
 def assign_number(*, model: type[Model], company, given: str, field: str, kind: str, pattern: str, on: dt.date) -> str:
     """The number a new record gets: the one given, if no other record of the company has it,
     else the next from the pattern. Raises DomainError."""
@@ -66,7 +72,7 @@ def assign_number(*, model: type[Model], company, given: str, field: str, kind: 
         raise DomainError(
             "duplicate_number",
             _("Another %(record)s has this %(field)s.")
-            % {"record": model._meta.verbose_name, "field": model._meta.get_field(field).verbose_name},
+            % {"record": model._meta.verbose_name, "field": _number_field(model, field).verbose_name},
             field=field,
         )
     return given

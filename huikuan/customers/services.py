@@ -58,11 +58,14 @@ def _check_values(*, company: Company, values: Mapping[str, Any], exclude_pk: in
     if "tax_id" in cleaned:
         cleaned["tax_id"] = normalize_tax_id(cleaned["tax_id"])
         if cleaned["tax_id"]:
-            clash = Customer.objects.filter(company=company, tax_id=cleaned["tax_id"]).exclude(pk=exclude_pk)
-            if clash.exists():
+            same_tax_id = Customer.objects.filter(company=company, tax_id=cleaned["tax_id"])
+            if exclude_pk is not None:
+                same_tax_id = same_tax_id.exclude(pk=exclude_pk)
+            clash = same_tax_id.first()
+            if clash is not None:
                 raise DomainError(
                     "duplicate_tax_id",
-                    _("Customer %(code)s already has this tax id.") % {"code": clash.first().code},
+                    _("Customer %(code)s already has this tax id.") % {"code": clash.code},
                     field="tax_id",
                 )
     if "credit_limit" in cleaned:

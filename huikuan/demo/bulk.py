@@ -24,7 +24,7 @@ import math
 import random
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from django.core.management.color import no_style
 from django.db import connection, models, transaction
@@ -113,13 +113,20 @@ FIELDS: dict[type[models.Model], tuple[str, ...]] = {
 }  # fmt: skip
 
 
+def _column(model: type[models.Model], name: str) -> str:
+    field = model._meta.get_field(name)
+    if not isinstance(field, models.Field) or field.column is None:
+        raise ValueError(f"{model.__name__}.{name} is not a column")
+    return field.column
+
+
 def insert_rows(model: type[models.Model], rows: Sequence[tuple]) -> None:
     """Write rows (tuples in FIELDS order, database-ready values) with the fastest plain-SQL path."""
     if not rows:
         return
     quote = connection.ops.quote_name
     table = quote(model._meta.db_table)
-    columns = ", ".join(quote(model._meta.get_field(name).column) for name in FIELDS[model])
+    columns = ", ".join(quote(_column(model, name)) for name in FIELDS[model])
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
@@ -134,7 +141,7 @@ def insert_rows(model: type[models.Model], rows: Sequence[tuple]) -> None:
 def _next_ids(*model_list: type[models.Model]) -> dict[type[models.Model], Iterator[int]]:
     ids = {}
     for model in model_list:
-        start = (model.objects.aggregate(top=Max("pk"))["top"] or 0) + 1
+        start = (model._default_manager.aggregate(top=Max("pk"))["top"] or 0) + 1
         ids[model] = iter(range(start, 2**62))
     return ids
 
@@ -321,6 +328,9 @@ class ContractStory:
     """What happened to the installments of one contract: payments, partial payments, discounts,
     write-offs, reversals; appends the receipt, allocation and adjustment rows it implies."""
 
+    dates: list[dt.date]
+    effective: list[dt.date]
+
     def __init__(
         self,
         loader: BulkLoader,
@@ -361,7 +371,7 @@ class ContractStory:
                 on = min(self.today, due + dt.timedelta(days=rng.randint(200, 400)))
                 self._adjust(AdjustmentKind.WRITE_OFF, amount, on, "客户经营异常，经审批核销坏账")
             return
-        paid_on = max(paid_on, self.booked)
+        paid_on = max(paid_on, cast(dt.date, self.booked))  # settle() returns early when not booked
         if paid_on > self.today:
             return
         if rng.random() < 0.03:

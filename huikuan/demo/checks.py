@@ -26,7 +26,7 @@ def naive_open_amounts(company: Company, as_of: dt.date | None = None) -> dict[i
     for pk, amount, booked_on in Installment.objects.filter(company=company, booked_on__isnull=False).values_list(
         "pk", "amount", "booked_on"
     ):
-        if as_of is None or booked_on <= as_of:
+        if as_of is None or (booked_on is not None and booked_on <= as_of):
             open_amounts[pk] = amount
     for model in (Allocation, Adjustment):
         for row in model.objects.filter(company=company).only(

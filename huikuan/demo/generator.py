@@ -8,6 +8,7 @@ document numbers in the order they are called."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import heapq
 import itertools
 import math
@@ -239,7 +240,7 @@ class DemoBuilder:
         if planned.fate in ("draft", "cancelled"):
             return
         for kind, reached_on in planned.milestones.items():
-            self._at(reached_on, MILESTONE, lambda k=kind, d=reached_on: self._record_milestone(planned, k, d))
+            self._at(reached_on, MILESTONE, functools.partial(self._record_milestone, planned, kind, reached_on))
         ends_on = None
         if planned.fate == "terminated":
             ends_on = planned.signed_on + dt.timedelta(days=self.rng.randint(60, 240))

@@ -90,7 +90,7 @@ def company_name(rng: random.Random) -> tuple[str, int]:
 def unique_company_names(rng: random.Random, count: int) -> list[tuple[str, int]]:
     """``count`` different company names; names repeat at scale, so later ones get a branch suffix."""
     seen: set[str] = set()
-    result = []
+    result: list[tuple[str, int]] = []
     while len(result) < count:
         name, city = company_name(rng)
         if name in seen:

@@ -10,9 +10,10 @@ row had touched by then; the untouched ones count for their whole amount (see ``
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.db.models import Case, DecimalField, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce
@@ -24,6 +25,9 @@ from huikuan.core.dates import today
 from huikuan.core.money import ZERO
 from huikuan.receivables.choices import AdjustmentKind
 from huikuan.receivables.models import Adjustment, Allocation, Receipt
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 MONEY = DecimalField(max_digits=18, decimal_places=2)
 DEFAULT_BUCKETS = (30, 60, 90, 180, 360)
@@ -66,7 +70,20 @@ def _past_parts(installments: QuerySet[Installment], as_of: dt.date) -> list[tup
     return parts
 
 
-def with_figures(installments: QuerySet[Installment], as_of: dt.date) -> QuerySet[Installment]:
+class InstallmentFigures(TypedDict):
+    """The annotations ``with_figures`` adds."""
+
+    collected_as_of: Decimal
+    adjusted_as_of: Decimal
+    written_off_as_of: Decimal
+    open_as_of: Decimal
+
+
+if TYPE_CHECKING:
+    InstallmentWithFigures = WithAnnotations[Installment, InstallmentFigures]
+
+
+def with_figures(installments: QuerySet[Installment], as_of: dt.date) -> QuerySet[InstallmentWithFigures]:
     """Annotate collected_as_of, adjusted_as_of, written_off_as_of and open_as_of."""
     return installments.annotate(
         collected_as_of=_sum_for_installment(Allocation, as_of),
@@ -100,7 +117,7 @@ def installment_status(
     return InstallmentStatus.NOT_DUE
 
 
-def status_of(installment: Installment, as_of: dt.date) -> str:
+def status_of(installment: InstallmentWithFigures, as_of: dt.date) -> str:
     """Status of an installment annotated by ``with_figures``."""
     return installment_status(
         amount=installment.amount,
@@ -115,7 +132,7 @@ def status_filter(status: str, as_of: dt.date) -> Q:
     """A filter on installments annotated by ``with_figures`` matching one status on a date."""
     open_q = Q(open_as_of__gt=0)
     past_due = Q(due_date__lt=as_of)
-    return {
+    filters: dict[str, Q] = {
         InstallmentStatus.WRITTEN_OFF: Q(open_as_of=0, written_off_as_of__gt=0),
         InstallmentStatus.PAID: Q(open_as_of=0, written_off_as_of=0),
         InstallmentStatus.OVERDUE: open_q & past_due,
@@ -126,7 +143,8 @@ def status_filter(status: str, as_of: dt.date) -> Q:
         InstallmentStatus.NOT_DUE: Q(open_as_of=F("amount"))
         & open_q
         & (Q(due_date__isnull=True) | Q(due_date__gt=as_of)),
-    }[status]
+    }
+    return filters[status]
 
 
 @dataclass(frozen=True)
@@ -144,7 +162,9 @@ def contract_figures(contract: Contract, as_of: dt.date | None = None) -> Contra
     return summarize_installments(contract.amount, with_figures(contract.installments.all(), as_of), as_of)
 
 
-def summarize_installments(amount: Decimal, installments: Iterable[Installment], as_of: dt.date) -> ContractFigures:
+def summarize_installments(
+    amount: Decimal, installments: Iterable[InstallmentWithFigures], as_of: dt.date
+) -> ContractFigures:
     """Contract figures from its installments already annotated by ``with_figures`` (for example
     prefetched for a whole page of contracts), with no further query."""
     rows = list(installments)
@@ -246,7 +266,11 @@ def _sums_by_bucket(rows: QuerySet[Installment], field: str, as_of: dt.date, buc
     past-date amount is grouped by bucket index instead, so its subqueries run once per row."""
     if field != "open_as_of":
         sums = {f"b{i}": Sum(field, filter=bound) for i, bound in enumerate(_bucket_bounds(as_of, buckets))}
-        for row in rows.order_by().values("customer_id", "currency").annotate(**sums):
+        # Mapping, not the plugin's row type: that misses the b0, b1... keys annotate(**sums) adds.
+        totals: QuerySet[Installment, Mapping[str, Any]] = (
+            rows.order_by().values("customer_id", "currency").annotate(**sums)
+        )
+        for row in totals:
             for index in range(len(buckets) + 2):
                 if row[f"b{index}"]:
                     yield row["customer_id"], row["currency"], index, row[f"b{index}"]

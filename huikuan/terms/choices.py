@@ -29,4 +29,4 @@ class Period(models.TextChoices):
     QUARTER = "quarter", _("Quarter")
 
 
-PERIOD_MONTHS = {Period.MONTH: 1, Period.QUARTER: 3}
+PERIOD_MONTHS: dict[str, int] = {Period.MONTH: 1, Period.QUARTER: 3}

@@ -9,6 +9,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import cast
 
 from django.utils.translation import gettext as _
 
@@ -194,7 +195,8 @@ def build_schedule(
     raw: list[Decimal | None] = []
     for line in lines:
         if line.amount_kind == AmountKind.PERCENT:
-            raw.append(total * line.percent / HUNDRED)
+            # validate_lines refused a percent line without a percentage.
+            raw.append(total * cast(Decimal, line.percent) / HUNDRED)
         elif line.amount_kind == AmountKind.FIXED:
             raw.append(line.fixed_amount)
         else:

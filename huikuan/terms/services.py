@@ -50,7 +50,10 @@ def _check_name(company: Company, name: str, exclude_pk: int | None = None) -> s
     name = (name or "").strip()
     if not name:
         raise DomainError("name_required", _("Give the template a name."), field="name")
-    if PaymentTerms.objects.filter(company=company, name=name).exclude(pk=exclude_pk).exists():
+    same_name = PaymentTerms.objects.filter(company=company, name=name)
+    if exclude_pk is not None:
+        same_name = same_name.exclude(pk=exclude_pk)
+    if same_name.exists():
         raise DomainError("duplicate_name", _("Another template has this name."), field="name")
     return name
 

@@ -1,6 +1,11 @@
 """Contract API shapes: outputs render models and as-of figures, inputs only parse; the services
 decide."""
 
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, cast
+
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -16,6 +21,9 @@ from huikuan.receivables.figures import status_of, summarize_installments
 from huikuan.terms.choices import MilestoneKind
 from huikuan.terms.models import PaymentTerms
 from huikuan.terms.selectors import terms_visible_to
+
+if TYPE_CHECKING:
+    from huikuan.receivables.figures import InstallmentWithFigures
 
 SMALL_MAX = 32767
 INT_MAX = 2147483647
@@ -59,7 +67,7 @@ class InstallmentOutputSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     @extend_schema_field(serializers.ChoiceField(choices=InstallmentStatus.choices, allow_null=True))
-    def get_status(self, installment: Installment) -> str | None:
+    def get_status(self, installment: InstallmentWithFigures) -> str | None:
         as_of = self.context["as_of"]
         if installment.booked_on is None or installment.booked_on > as_of:
             return None
@@ -140,7 +148,8 @@ class ContractOutputSerializer(serializers.ModelSerializer):
     def get_figures(self, contract: Contract) -> dict:
         as_of = self.context["as_of"]
         # the view prefetches the installments annotated for ``as_of``: no query per contract
-        figures = summarize_installments(contract.amount, contract.installments.all(), as_of)
+        installments = cast("Iterable[InstallmentWithFigures]", contract.installments.all())
+        figures = summarize_installments(contract.amount, installments, as_of)
         return ContractFiguresSerializer(
             {
                 "as_of": as_of,
@@ -190,7 +199,7 @@ class ApplyTermsInputSerializer(serializers.Serializer):
 
 
 class PlanLineInputSerializer(serializers.Serializer):
-    label = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    label = serializers.CharField(max_length=100, required=False, allow_blank=True)  # type: ignore[assignment]  # a field, not Field.label
     amount = money_input()
     due_date = serializers.DateField(required=False, allow_null=True)
     milestone = serializers.ChoiceField(choices=MilestoneKind.choices, required=False, allow_blank=True)
@@ -200,7 +209,7 @@ class PlanLineInputSerializer(serializers.Serializer):
 
 
 class PlanInputSerializer(serializers.Serializer):
-    installments = PlanLineInputSerializer(many=True, allow_empty=True, max_length=1000)
+    installments = PlanLineInputSerializer(many=True, allow_empty=True, max_length=1000)  # type: ignore[call-arg]  # stubs lack many=True's max_length
 
 
 class TerminateInputSerializer(serializers.Serializer):

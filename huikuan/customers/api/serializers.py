@@ -1,11 +1,13 @@
 """Customer API shapes: outputs render models, inputs only parse; the services decide."""
 
+from __future__ import annotations
+
 from rest_framework import serializers
 
 from huikuan.accounts.models import User
 from huikuan.accounts.selectors import users_visible_to
 from huikuan.core.api_tools import VisiblePrimaryKeyRelatedField, money_input, money_output
-from huikuan.customers.models import Contact, Customer, CustomerStatus
+from huikuan.customers.models import Contact, Customer, CustomerStatus, Tag
 from huikuan.terms.models import PaymentTerms
 from huikuan.terms.selectors import terms_visible_to
 
@@ -19,7 +21,7 @@ class ContactSerializer(serializers.ModelSerializer):
 
 class CustomerOutputSerializer(serializers.ModelSerializer):
     owner_username = serializers.CharField(source="owner.username", read_only=True)
-    tags = serializers.SlugRelatedField(many=True, read_only=True, slug_field="name")
+    tags: serializers.SlugRelatedField[Tag] = serializers.SlugRelatedField(many=True, read_only=True, slug_field="name")
     contacts = ContactSerializer(many=True, read_only=True)
     credit_limit = money_output()
 

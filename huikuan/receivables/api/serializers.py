@@ -107,7 +107,7 @@ class AllocationLineInputSerializer(serializers.Serializer):
 
 class AllocationBatchInputSerializer(serializers.Serializer):
     receipt = VisiblePrimaryKeyRelatedField(receipts_visible_to, Receipt)
-    lines = AllocationLineInputSerializer(many=True, allow_empty=True, max_length=1000)
+    lines = AllocationLineInputSerializer(many=True, allow_empty=True, max_length=1000)  # type: ignore[call-arg]  # stubs lack many=True's max_length
     effective_on = serializers.DateField(required=False, allow_null=True)
 
 

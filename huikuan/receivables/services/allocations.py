@@ -6,6 +6,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import cast
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -54,7 +55,8 @@ def _check_pair(receipt: Receipt, installment: Installment) -> None:
 
 def _effective_date(receipt: Receipt, installment: Installment, effective_on: dt.date | None) -> dt.date:
     if effective_on is None:
-        return max(receipt.received_on, installment.booked_on)
+        # _check_pair has refused an installment that is not booked.
+        return max(receipt.received_on, cast(dt.date, installment.booked_on))
     require_not_future(effective_on, field="effective_on")
     require_order(
         receipt.received_on,

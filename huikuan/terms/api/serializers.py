@@ -46,7 +46,7 @@ class TermsOutputSerializer(serializers.ModelSerializer):
 
 
 class TermsLineInputSerializer(serializers.Serializer):
-    label = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    label = serializers.CharField(max_length=100, required=False, allow_blank=True)  # type: ignore[assignment]  # a field, not Field.label
     amount_kind = serializers.ChoiceField(choices=AmountKind.choices)
     percent = serializers.DecimalField(max_digits=7, decimal_places=4, required=False, allow_null=True)
     fixed_amount = money_input(required=False, allow_null=True)
@@ -66,19 +66,19 @@ class TermsUpdateInputSerializer(serializers.Serializer):
     description = serializers.CharField(required=False, allow_blank=True, max_length=10_000)
     whole_units = serializers.BooleanField(required=False)
     is_active = serializers.BooleanField(required=False)
-    lines = TermsLineInputSerializer(many=True, required=False, allow_empty=True, max_length=200)
+    lines = TermsLineInputSerializer(many=True, required=False, allow_empty=True, max_length=200)  # type: ignore[call-arg]  # stubs lack many=True's max_length
 
 
 class TermsCreateInputSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=100)
     description = serializers.CharField(required=False, allow_blank=True, max_length=10_000)
     whole_units = serializers.BooleanField(required=False)
-    lines = TermsLineInputSerializer(many=True, allow_empty=True, max_length=200)
+    lines = TermsLineInputSerializer(many=True, allow_empty=True, max_length=200)  # type: ignore[call-arg]  # stubs lack many=True's max_length
 
 
 class TermsPreviewInputSerializer(serializers.Serializer):
     terms = VisiblePrimaryKeyRelatedField(terms_visible_to, PaymentTerms, required=False, allow_null=True)
-    lines = TermsLineInputSerializer(many=True, required=False, allow_empty=True, max_length=200)
+    lines = TermsLineInputSerializer(many=True, required=False, allow_empty=True, max_length=200)  # type: ignore[call-arg]  # stubs lack many=True's max_length
     amount = money_input()
     currency = serializers.CharField(max_length=3, required=False)
     base_date = serializers.DateField()
@@ -92,7 +92,7 @@ class TermsPreviewInputSerializer(serializers.Serializer):
 
 class PlannedInstallmentSerializer(serializers.Serializer):
     sequence = serializers.IntegerField()
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # a field, not Field.label
     amount = money_output()
     due_date = serializers.DateField(allow_null=True)
     milestone = serializers.CharField()
