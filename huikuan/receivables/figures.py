@@ -22,7 +22,7 @@ from huikuan.contracts.choices import InstallmentStatus
 from huikuan.contracts.models import Contract, Installment
 from huikuan.core import money
 from huikuan.core.dates import today
-from huikuan.core.money import ZERO
+from huikuan.core.money import ZERO, Cents, from_cents
 from huikuan.receivables.choices import AdjustmentKind
 from huikuan.receivables.models import Adjustment, Allocation, Receipt
 
@@ -183,9 +183,12 @@ def open_total(installments: QuerySet[Installment], as_of: dt.date | None = None
     if as_of >= today():
         # open_amount > 0 changes no sum but lets the partial index of open items answer
         open_items = installments.filter(open_amount__gt=0, booked_on__lte=as_of)
-        return _amount(open_items.aggregate(t=Sum("open_amount"))["t"])
+        return from_cents(open_items.aggregate(t=Sum(Cents("open_amount")))["t"])
     return _amount(
-        sum((_amount(part.aggregate(t=Sum(field))["t"]) for part, field in _past_parts(installments, as_of)), ZERO)
+        sum(
+            (from_cents(part.aggregate(t=Sum(Cents(field)))["t"]) for part, field in _past_parts(installments, as_of)),
+            ZERO,
+        )
     )
 
 
@@ -194,12 +197,14 @@ def unapplied_total(receipts: QuerySet[Receipt], as_of: dt.date | None = None) -
     as_of = as_of or today()
     if as_of >= today():
         live = receipts.filter(reversed_on__isnull=True, received_on__lte=as_of)
-        figures = live.aggregate(amount=Sum("amount"), allocated=Sum("allocated_amount"))
-        return _amount(figures["amount"]) - _amount(figures["allocated"])
+        figures = live.aggregate(amount=Sum(Cents("amount")), allocated=Sum(Cents("allocated_amount")))
+        return from_cents(figures["amount"]) - from_cents(figures["allocated"])
     live = receipts.filter(Q(received_on__lte=as_of) & (Q(reversed_on__isnull=True) | Q(reversed_on__gt=as_of)))
-    received = live.aggregate(t=Sum("amount"))["t"]
-    allocated = Allocation.objects.filter(active_on(as_of), receipt__in=live.values("pk")).aggregate(t=Sum("amount"))
-    return _amount(received) - _amount(allocated["t"])
+    received = live.aggregate(t=Sum(Cents("amount")))["t"]
+    allocated = Allocation.objects.filter(active_on(as_of), receipt__in=live.values("pk")).aggregate(
+        t=Sum(Cents("amount"))
+    )
+    return from_cents(received) - from_cents(allocated["t"])
 
 
 def receipt_unallocated_as_of(receipt: Receipt, as_of: dt.date) -> Decimal:
@@ -265,7 +270,7 @@ def _sums_by_bucket(rows: QuerySet[Installment], field: str, as_of: dt.date, buc
     only: the covering index delivers the rows in that order, so nothing is sorted. A computed
     past-date amount is grouped by bucket index instead, so its subqueries run once per row."""
     if field != "open_as_of":
-        sums = {f"b{i}": Sum(field, filter=bound) for i, bound in enumerate(_bucket_bounds(as_of, buckets))}
+        sums = {f"b{i}": Sum(Cents(field), filter=bound) for i, bound in enumerate(_bucket_bounds(as_of, buckets))}
         # Mapping, not the plugin's row type: that misses the b0, b1... keys annotate(**sums) adds.
         totals: QuerySet[Installment, Mapping[str, Any]] = (
             rows.order_by().values("customer_id", "currency").annotate(**sums)
@@ -276,7 +281,7 @@ def _sums_by_bucket(rows: QuerySet[Installment], field: str, as_of: dt.date, buc
                     yield row["customer_id"], row["currency"], index, row[f"b{index}"]
         return
     grouped = rows.annotate(bucket=_bucket_index(as_of, buckets)).order_by().values("customer_id", "currency", "bucket")
-    for row in grouped.annotate(total=Sum(field)):
+    for row in grouped.annotate(total=Sum(Cents(field))):
         yield row["customer_id"], row["currency"], row["bucket"], row["total"]
 
 
@@ -301,7 +306,7 @@ def aging_by_customer(
                     customer_id, currency, buckets=[ZERO] * (len(buckets) + 1)
                 )
             if bucket == 0:
-                aging.not_due += _amount(total)
+                aging.not_due += from_cents(total)
             else:
-                aging.buckets[bucket - 1] += _amount(total)
+                aging.buckets[bucket - 1] += from_cents(total)
     return [aging for aging in by_customer.values() if aging.total]

@@ -236,3 +236,30 @@ def test_figures_on_any_date_equal_a_naive_recomputation(
             for row in figures.with_figures(everything, as_of):
                 assert row.open_as_of == naive_open(row, as_of)
         transaction.set_rollback(True)
+
+
+def test_totals_are_exact_to_the_cent_where_binary_floats_drift(make_contract, customer):
+    # given: 1,000 installments of 100,000,000,000.01; summed as binary floats (how SQLite keeps
+    # decimals) they come to ...011.17 instead of ...010.00
+    contract = make_contract(customer, [("100000000000.01", dt.date(2025, 2, 1))])
+    first = contract.installments.get()
+    Installment.objects.bulk_create(
+        Installment(
+            company_id=first.company_id,
+            contract=contract,
+            customer=customer,
+            sequence=sequence,
+            amount=first.amount,
+            open_amount=first.amount,
+            due_date=first.due_date,
+            booked_on=first.booked_on,
+        )
+        for sequence in range(2, 1001)
+    )
+    expected = D("100000000000010.00")
+    everything = Installment.objects.all()
+    # when / then: today's path, a past date's path and the aging agree to the cent
+    assert figures.open_total(everything) == expected
+    assert figures.open_total(everything, dt.date(2025, 6, 1)) == expected
+    [row] = figures.aging_by_customer(everything, dt.date(2025, 6, 1))
+    assert row.total == expected
