@@ -1,27 +1,12 @@
 from django.contrib import admin
 
 from huikuan.core.admin_mixins import ReadOnlyAdmin, ReadOnlyInline
-from huikuan.terms.models import PaymentTerms, PaymentTermsLine
+from huikuan.terms.models import LINE_DISPLAY_FIELDS, PaymentTerms, PaymentTermsLine
 
 
 class LineInline(ReadOnlyInline):
     model = PaymentTermsLine
-    fields = (
-        "sequence",
-        "label",
-        "amount_kind",
-        "percent",
-        "fixed_amount",
-        "due_rule",
-        "days",
-        "months",
-        "day_of_month",
-        "fixed_date",
-        "milestone",
-        "periods",
-        "period",
-        "is_retention",
-    )
+    fields = LINE_DISPLAY_FIELDS
 
 
 @admin.register(PaymentTerms)

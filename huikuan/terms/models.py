@@ -31,6 +31,25 @@ class PaymentTerms(TimeStampedModel):
         return self.name
 
 
+# The fields of a line in the order people read them (admin, API).
+LINE_DISPLAY_FIELDS = (
+    "sequence",
+    "label",
+    "amount_kind",
+    "percent",
+    "fixed_amount",
+    "due_rule",
+    "days",
+    "months",
+    "day_of_month",
+    "fixed_date",
+    "milestone",
+    "periods",
+    "period",
+    "is_retention",
+)
+
+
 class PaymentTermsLine(models.Model):
     """One line of a template: how much (percent, fixed or remainder) and when (the due rule)."""
 

@@ -5,7 +5,7 @@ from rest_framework import serializers
 
 from huikuan.core.api_tools import VisiblePrimaryKeyRelatedField, money_input, money_output
 from huikuan.terms.choices import AmountKind, DueRule, MilestoneKind, Period
-from huikuan.terms.models import PaymentTerms, PaymentTermsLine
+from huikuan.terms.models import LINE_DISPLAY_FIELDS, PaymentTerms, PaymentTermsLine
 from huikuan.terms.selectors import terms_visible_to
 
 SMALL_MAX = 32767  # PositiveSmallIntegerField
@@ -17,22 +17,7 @@ class TermsLineOutputSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = PaymentTermsLine
-        fields = [
-            "sequence",
-            "label",
-            "amount_kind",
-            "percent",
-            "fixed_amount",
-            "due_rule",
-            "days",
-            "months",
-            "day_of_month",
-            "fixed_date",
-            "milestone",
-            "periods",
-            "period",
-            "is_retention",
-        ]
+        fields = list(LINE_DISPLAY_FIELDS)
         read_only_fields = fields
 
 
