@@ -114,15 +114,25 @@ def terms_update(
 
 def terms_preview(
     *,
-    lines: Sequence[Mapping[str, Any] | LineSpec],
     amount: Decimal,
-    currency: str = money.DEFAULT_CURRENCY,
     base_date: dt.date,
-    whole_units: bool = False,
+    lines: Sequence[Mapping[str, Any] | LineSpec] | None = None,
+    terms: PaymentTerms | None = None,
+    currency: str | None = None,
+    company: Company | None = None,
+    whole_units: bool | None = None,
 ) -> list[PlannedInstallment]:
-    """The installments the lines would make of an amount from a base date; writes nothing.
-    Raises DomainError."""
-    money.validate_currency(currency)
+    """The installments the given lines, or else a template's lines, would make of an amount from
+    a base date; writes nothing. The currency defaults to the company's (the template's, else the
+    given one), whole-yuan rounding to the template's setting. Raises DomainError."""
+    if lines is None:
+        if terms is None:
+            raise DomainError("terms_empty", _("Give the lines or a template id."), field="lines")
+        lines = terms_lines(terms)
+    if whole_units is None:
+        whole_units = terms.whole_units if terms is not None else False
+    owner = terms.company if terms is not None else company
+    currency = money.validate_currency(currency or (owner.currency if owner is not None else money.DEFAULT_CURRENCY))
     money.validate_amount(amount, currency)
     return build_schedule(
         line_specs(lines), total=amount, currency=currency, base_date=base_date, whole_units=whole_units

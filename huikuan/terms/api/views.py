@@ -6,7 +6,6 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from huikuan.accounts.roles import Perm
-from huikuan.core import money
 from huikuan.core.api_tools import ServiceViewSet, actor_company
 from huikuan.terms.api.serializers import (
     PlannedInstallmentSerializer,
@@ -18,7 +17,7 @@ from huikuan.terms.api.serializers import (
 from huikuan.terms.filters import TermsFilter
 from huikuan.terms.models import PaymentTerms
 from huikuan.terms.selectors import terms_visible_to
-from huikuan.terms.services import terms_create, terms_lines, terms_preview, terms_update
+from huikuan.terms.services import terms_create, terms_preview, terms_update
 
 
 @extend_schema_view(
@@ -57,17 +56,5 @@ class TermsViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ServiceView
     def preview(self, request: Request) -> Response:
         """The installments a template (or lines) would make of an amount; writes nothing."""
         data = self.parse(TermsPreviewInputSerializer)
-        terms = data.get("terms")
-        whole_units = data["whole_units"]
-        if whole_units is None:
-            whole_units = terms.whole_units if terms is not None else False
-        company = self.user.company
-        planned = terms_preview(
-            # The input serializer refuses a request with neither lines nor a template.
-            lines=data["lines"] if "lines" in data else terms_lines(data["terms"]),
-            amount=data["amount"],
-            currency=data.get("currency") or (company.currency if company is not None else money.DEFAULT_CURRENCY),
-            base_date=data["base_date"],
-            whole_units=whole_units,
-        )
+        planned = terms_preview(company=self.user.company, **data)
         return Response(PlannedInstallmentSerializer(planned, many=True).data)
