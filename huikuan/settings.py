@@ -148,14 +148,14 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["huikuan.accounts.permissions.RolePermission"],
-    "DEFAULT_PAGINATION_CLASS": "huikuan.core.api.Pagination",
+    "DEFAULT_PAGINATION_CLASS": "huikuan.api.pagination.Pagination",
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.SearchFilter",
         "rest_framework.filters.OrderingFilter",
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "huikuan.core.api.exception_handler",
+    "EXCEPTION_HANDLER": "huikuan.api.exceptions.exception_handler",
     "COERCE_DECIMAL_TO_STRING": True,
     "PAGE_SIZE": 50,
 }

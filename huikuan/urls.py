@@ -10,6 +10,6 @@ admin.site.index_title = _("Receivables and collections")
 urlpatterns = [
     path("", RedirectView.as_view(url="/api/docs/", permanent=False)),
     path("admin/", admin.site.urls),
-    path("api/", include("huikuan.core.api_urls")),
+    path("api/", include("huikuan.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

@@ -12,9 +12,9 @@ from rest_framework import serializers
 
 from huikuan.accounts.models import User
 from huikuan.accounts.selectors import users_visible_to
+from huikuan.api.tools import VisiblePrimaryKeyRelatedField, money_input, money_output
 from huikuan.contracts.choices import InstallmentStatus
 from huikuan.contracts.models import Contract, Installment, Milestone
-from huikuan.core.api_tools import VisiblePrimaryKeyRelatedField, money_input, money_output
 from huikuan.customers.models import Customer
 from huikuan.customers.selectors import customers_visible_to
 from huikuan.receivables.figures import status_of, summarize_installments

@@ -6,6 +6,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from huikuan.accounts.roles import Perm
+from huikuan.api.tools import AS_OF_PARAMETER, ServiceViewSet
 from huikuan.contracts.api.serializers import (
     ApplyTermsInputSerializer,
     CancelInputSerializer,
@@ -31,7 +32,6 @@ from huikuan.contracts.services import (
     contract_update,
     milestone_record,
 )
-from huikuan.core.api_tools import AS_OF_PARAMETER, ServiceViewSet
 from huikuan.receivables.figures import with_figures
 
 CONTRACT_OUT = {200: ContractOutputSerializer}

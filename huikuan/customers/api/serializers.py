@@ -6,7 +6,7 @@ from rest_framework import serializers
 
 from huikuan.accounts.models import User
 from huikuan.accounts.selectors import users_visible_to
-from huikuan.core.api_tools import VisiblePrimaryKeyRelatedField, money_input, money_output
+from huikuan.api.tools import VisiblePrimaryKeyRelatedField, money_input, money_output
 from huikuan.customers.models import Contact, Customer, CustomerStatus, Tag
 from huikuan.terms.models import PaymentTerms
 from huikuan.terms.selectors import terms_visible_to

@@ -7,7 +7,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from huikuan.accounts.roles import Perm
-from huikuan.core.api_tools import AS_OF_PARAMETER, ServiceViewSet, actor_company
+from huikuan.api.tools import AS_OF_PARAMETER, ServiceViewSet, actor_company
 from huikuan.customers.api.serializers import (
     CustomerBalanceSerializer,
     CustomerCreateInputSerializer,

@@ -2,9 +2,9 @@
 
 from rest_framework import serializers
 
+from huikuan.api.tools import VisiblePrimaryKeyRelatedField, money_input, money_output
 from huikuan.contracts.models import Installment
 from huikuan.contracts.selectors import installments_visible_to
-from huikuan.core.api_tools import VisiblePrimaryKeyRelatedField, money_input, money_output
 from huikuan.customers.models import Customer
 from huikuan.customers.selectors import customers_visible_to
 from huikuan.receivables.choices import AdjustmentKind, PaymentMethod

@@ -7,9 +7,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from huikuan.accounts.roles import Perm
-from huikuan.core.api_tools import ServiceViewSet
+from huikuan.api.idempotency import IDEMPOTENCY_PARAMETER, idempotent
+from huikuan.api.tools import ServiceViewSet
 from huikuan.core.errors import DomainError
-from huikuan.core.idempotency import IDEMPOTENCY_PARAMETER, idempotent
 from huikuan.receivables.api.serializers import (
     AdjustmentCreateInputSerializer,
     AdjustmentOutputSerializer,

@@ -3,7 +3,7 @@
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 
-from huikuan.core.api_tools import VisiblePrimaryKeyRelatedField, money_input, money_output
+from huikuan.api.tools import VisiblePrimaryKeyRelatedField, money_input, money_output
 from huikuan.terms.choices import AmountKind, DueRule, MilestoneKind, Period
 from huikuan.terms.models import LINE_DISPLAY_FIELDS, PaymentTerms, PaymentTermsLine
 from huikuan.terms.selectors import terms_visible_to

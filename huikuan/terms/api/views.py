@@ -6,7 +6,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from huikuan.accounts.roles import Perm
-from huikuan.core.api_tools import ServiceViewSet, actor_company
+from huikuan.api.tools import ServiceViewSet, actor_company
 from huikuan.terms.api.serializers import (
     PlannedInstallmentSerializer,
     TermsCreateInputSerializer,

@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 
-from huikuan.core import idempotency
+from huikuan.api import idempotency
 from huikuan.core.models import IdempotencyRecord
 from huikuan.receivables.models import Receipt
 

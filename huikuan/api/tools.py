@@ -1,8 +1,8 @@
 """Building blocks of the API views: scoped related-field inputs, money fields, the ``as_of``
 parameter and the base viewset whose writes parse, call a service and render.
 
-Kept apart from ``core.api`` because REST_FRAMEWORK settings import that module while DRF's
-generic views are being defined."""
+Kept apart from ``api.exceptions`` and ``api.pagination`` because REST_FRAMEWORK settings import
+those modules while DRF's generic views are being defined."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
-"""API plumbing shared by every app: pagination and the one exception handler that turns domain
-and validation errors into 400s with field messages, never a 500."""
+"""The one exception handler of the API: domain and validation errors become 400s with field
+messages, never a 500."""
 
 from __future__ import annotations
 
@@ -10,19 +10,12 @@ from django.db import IntegrityError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
-from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from huikuan.core.errors import DomainError
 
 logger = logging.getLogger(__name__)
-
-
-class Pagination(PageNumberPagination):
-    page_size = 50
-    page_size_query_param = "page_size"
-    max_page_size = 500
 
 
 def _field_messages(detail) -> dict:

@@ -9,5 +9,5 @@ urlpatterns = [
         SpectacularRedocView.as_view(url_name="schema", template_name="core/redoc.html"),
         name="api-redoc",
     ),
-    path("v1/", include("huikuan.core.api_v1")),
+    path("v1/", include("huikuan.api.v1")),
 ]

@@ -26,7 +26,7 @@ from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from huikuan.core.api_tools import request_user
+from huikuan.api.tools import request_user
 from huikuan.core.errors import DomainError
 from huikuan.core.models import IdempotencyRecord
 
