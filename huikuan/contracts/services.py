@@ -18,6 +18,7 @@ from huikuan.accounts.roles import Perm
 from huikuan.accounts.scope import require, require_company, require_visible
 from huikuan.audit import services as audit
 from huikuan.contracts.choices import ContractStatus
+from huikuan.contracts.lock_objects import contract_for_update
 from huikuan.contracts.models import Contract, Installment, Milestone
 from huikuan.core import money
 from huikuan.core.dates import require_not_future, require_order, today
@@ -37,7 +38,7 @@ BOOKED_STATUSES = (ContractStatus.ACTIVE, ContractStatus.COMPLETED, ContractStat
 
 def _locked(contract: Contract, actor: User) -> Contract:
     require_visible(actor, contract)
-    return for_update(Contract.objects.select_related("customer", "company")).get(pk=contract.pk)
+    return contract_for_update(contract.pk)
 
 
 def _check_values(values: dict[str, Any], *, currency: str) -> dict[str, Any]:
@@ -403,7 +404,7 @@ def contract_cancel(*, actor: User, contract: Contract, reason: str) -> Contract
 def contract_refresh_completion(contract_id: int) -> None:
     """Mark an active contract completed once every installment is settled, and reopen a completed
     one when a reversal leaves something open. Called by the services that settle installments."""
-    contract = for_update(Contract.objects).get(pk=contract_id)
+    contract = contract_for_update(contract_id)  # already held when a settling service calls
     if contract.status not in (ContractStatus.ACTIVE, ContractStatus.COMPLETED):
         return
     figures = contract.installments.aggregate(open=Sum("open_amount"), settled=Max("settled_on"))

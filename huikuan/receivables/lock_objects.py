@@ -1,8 +1,12 @@
-"""Row locks in one fixed order (receipts before installments, each by pk) so that two services
-never wait on each other in opposite orders."""
+"""Row locks of the receivables services, in the one order of huikuan/core/DESIGN.md: receipt, then the
+contracts of the installments, then the installments, each set by pk. A service that settles an
+installment also refreshes its contract's completion, and milestone recording locks the contract
+before its installments: taking the contract first here keeps the two from waiting on each other
+in opposite orders (a deadlock on PostgreSQL)."""
 
 from collections.abc import Iterable
 
+from huikuan.contracts.lock_objects import contracts_for_update
 from huikuan.contracts.models import Installment
 from huikuan.core.locking import for_update
 from huikuan.receivables.models import Receipt
@@ -13,5 +17,8 @@ def receipt_for_update(pk: int) -> Receipt:
 
 
 def installments_for_update(pks: Iterable[int]) -> dict[int, Installment]:
-    rows = for_update(Installment.objects).filter(pk__in=sorted(set(pks))).order_by("pk")
+    """Lock the installments, after their contracts."""
+    pks = sorted(set(pks))
+    contracts_for_update(Installment.objects.filter(pk__in=pks).values_list("contract_id", flat=True))
+    rows = for_update(Installment.objects).filter(pk__in=pks).order_by("pk")
     return {row.pk: row for row in rows}
