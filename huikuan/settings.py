@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "huikuan.audit",
     "huikuan.customers",
     "huikuan.terms",
+    "huikuan.periods",
     "huikuan.contracts",
     "huikuan.receivables",
     "huikuan.demo",

@@ -30,13 +30,17 @@ class Perm(models.TextChoices):
     ALLOCATION_CHANGE = "allocation.change", _("Allocate and reverse allocations")
     ADJUSTMENT_CHANGE = "adjustment.change", _("Record credit notes and discounts")
     WRITE_OFF = "adjustment.write_off", _("Write off bad debts")
+    PERIOD_CLOSE = "period.close", _("Close months")
+    PERIOD_REOPEN = "period.reopen", _("Reopen closed months")
 
 
 ALL_PERMS = frozenset(Perm)
 
 ROLE_PERMS: dict[str, frozenset[str]] = {
     Role.ADMIN: ALL_PERMS,
-    Role.FINANCE_MANAGER: ALL_PERMS,
+    # Reopening a closed month changes figures already reported: a separate permission, which
+    # only administrators hold by default.
+    Role.FINANCE_MANAGER: ALL_PERMS - {Perm.PERIOD_REOPEN},
     Role.AR_CLERK: frozenset(
         {
             Perm.CUSTOMER_CHANGE,

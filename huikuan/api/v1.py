@@ -6,6 +6,7 @@ from rest_framework.routers import DefaultRouter
 
 from huikuan.contracts.api.views import ContractViewSet, InstallmentViewSet, MilestoneViewSet
 from huikuan.customers.api.views import CustomerViewSet
+from huikuan.periods.api.views import ClosedPeriodViewSet
 from huikuan.receivables.api.views import AdjustmentViewSet, AllocationViewSet, ReceiptViewSet
 from huikuan.terms.api.views import TermsViewSet
 
@@ -18,6 +19,7 @@ router.register("milestones", MilestoneViewSet, basename="milestone")
 router.register("receipts", ReceiptViewSet, basename="receipt")
 router.register("allocations", AllocationViewSet, basename="allocation")
 router.register("adjustments", AdjustmentViewSet, basename="adjustment")
+router.register("closed-periods", ClosedPeriodViewSet, basename="closed-period")
 
 urlpatterns = [
     path("auth/token/", obtain_auth_token, name="api-token"),

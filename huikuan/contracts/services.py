@@ -26,6 +26,7 @@ from huikuan.core.errors import DomainError, require_reason
 from huikuan.core.locking import for_update
 from huikuan.core.numbering import assign_number
 from huikuan.customers.models import Customer, CustomerStatus
+from huikuan.periods.services import open_date
 from huikuan.terms.choices import MilestoneKind
 from huikuan.terms.models import PaymentTerms
 from huikuan.terms.schedule import PlannedInstallment, build_schedule, due_after_milestone
@@ -309,7 +310,9 @@ def contract_activate(*, actor: User, contract: Contract) -> Contract:
             field="installments",
         )
     _fix_due_dates_from_milestones(contract)
-    contract.installments.update(booked_on=contract.signed_on)
+    # Receivable from the signing date, or from the first open day when the contract was signed in
+    # a month already closed: the closed months keep the figures they reported.
+    contract.installments.update(booked_on=open_date(company_id=contract.company_id, day=contract.signed_on))
     contract.status = ContractStatus.ACTIVE
     contract.activated_at = timezone.now()
     contract.save(update_fields=["status", "activated_at", "updated_at"])

@@ -17,6 +17,7 @@ from huikuan.core import money
 from huikuan.core.dates import require_not_future, require_order, today
 from huikuan.core.errors import DomainError, require_reason
 from huikuan.core.locking import for_update
+from huikuan.periods.services import require_open
 from huikuan.receivables.choices import AdjustmentKind
 from huikuan.receivables.errors import ReceivableErrorCode as Code
 from huikuan.receivables.lock_objects import installments_for_update
@@ -58,6 +59,7 @@ def adjustment_create(
         )
     effective_on = effective_on or today()
     require_not_future(effective_on, field="effective_on")
+    require_open(company_id=installment.company_id, day=effective_on, field="effective_on")
     require_order(
         installment.booked_on,
         effective_on,
@@ -90,6 +92,7 @@ def adjustment_reverse(
     installment = installments_for_update([adjustment.installment_id])[adjustment.installment_id]
     adjustment = for_update(Adjustment.objects).get(pk=adjustment.pk)
     reversed_on = reversal_date(adjustment, starts_on=adjustment.effective_on, reversed_on=reversed_on)
+    require_open(company_id=adjustment.company_id, day=reversed_on, field="reversed_on")
     mark_reversed([adjustment], actor=actor, reason=reason, reversed_on=reversed_on)
     refresh_installment(installment)
     audit.record(action="adjustment.reversed", target=adjustment, actor=actor, reason=reason)

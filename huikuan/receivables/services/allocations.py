@@ -20,6 +20,7 @@ from huikuan.core import money
 from huikuan.core.dates import require_not_future, require_order
 from huikuan.core.errors import DomainError, require_reason
 from huikuan.core.locking import for_update
+from huikuan.periods.services import open_date, require_open
 from huikuan.receivables.errors import ReceivableErrorCode as Code
 from huikuan.receivables.lock_objects import installments_for_update, receipt_for_update
 from huikuan.receivables.models import Allocation, Receipt
@@ -55,9 +56,12 @@ def _check_pair(receipt: Receipt, installment: Installment) -> None:
 
 def _effective_date(receipt: Receipt, installment: Installment, effective_on: dt.date | None) -> dt.date:
     if effective_on is None:
-        # _check_pair has refused an installment that is not booked.
-        return max(receipt.received_on, cast(dt.date, installment.booked_on))
+        # _check_pair has refused an installment that is not booked. An old receipt matched now
+        # takes effect in the open period: the closed months keep the figures they reported.
+        earliest = max(receipt.received_on, cast(dt.date, installment.booked_on))
+        return open_date(company_id=receipt.company_id, day=earliest)
     require_not_future(effective_on, field="effective_on")
+    require_open(company_id=receipt.company_id, day=effective_on, field="effective_on")
     require_order(
         receipt.received_on,
         effective_on,
@@ -232,6 +236,7 @@ def allocation_reverse(
     installment = installments_for_update([allocation.installment_id])[allocation.installment_id]
     allocation = for_update(Allocation.objects).get(pk=allocation.pk)
     reversed_on = reversal_date(allocation, starts_on=allocation.effective_on, reversed_on=reversed_on)
+    require_open(company_id=allocation.company_id, day=reversed_on, field="reversed_on")
     mark_reversed([allocation], actor=actor, reason=reason, reversed_on=reversed_on)
     refresh_installment(installment)
     refresh_receipt(receipt)

@@ -17,6 +17,7 @@ from huikuan.core.dates import require_not_future, require_order
 from huikuan.core.errors import DomainError, require_reason
 from huikuan.core.numbering import assign_number
 from huikuan.customers.models import Customer
+from huikuan.periods.services import require_open
 from huikuan.receivables.choices import BILL_METHODS, PaymentMethod
 from huikuan.receivables.errors import ReceivableErrorCode as Code
 from huikuan.receivables.lock_objects import installments_for_update, receipt_for_update
@@ -49,6 +50,7 @@ def receipt_create(
     currency = money.validate_currency(currency or company.currency)
     amount = money.validate_amount(amount, currency)
     require_not_future(received_on, field="received_on")
+    require_open(company_id=company.pk, day=received_on, field="received_on")
     if method not in PaymentMethod.values:
         raise DomainError("invalid_method", _("Unknown payment method."), field="method")
     if method in BILL_METHODS:
@@ -105,6 +107,7 @@ def receipt_reverse(*, actor: User, receipt: Receipt, reason: str, reversed_on: 
     # the receipt's allocations end with it, so the date may come before none of them
     starts_on = max([receipt.received_on, *(a.effective_on for a in allocations)])
     reversed_on = reversal_date(receipt, starts_on=starts_on, reversed_on=reversed_on)
+    require_open(company_id=receipt.company_id, day=reversed_on, field="reversed_on")
     installments = installments_for_update(a.installment_id for a in allocations)
     mark_reversed([*allocations, receipt], actor=actor, reason=reason, reversed_on=reversed_on)
     for installment in installments.values():
