@@ -19,7 +19,7 @@ import operator
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django.db.models import (
     Case,
@@ -182,14 +182,14 @@ def matches(rule: Q, row: object) -> bool:
         if isinstance(child, Q):
             results.append(matches(child, row))
             continue
-        key, expected = child
+        key, expected = cast("tuple[str, Any]", child)  # a Q's leaves are (lookup, value) pairs
         name, _, lookup = key.partition("__")
         actual = getattr(row, name)
         if lookup == "isnull":
             results.append((actual is None) == expected)
             continue
         if isinstance(expected, F):
-            expected = getattr(row, expected.name)
+            expected = getattr(row, str(expected.name))  # type: ignore[attr-defined]  # F has .name; the stubs miss it
         results.append(actual is not None and expected is not None and _LOOKUPS[lookup or "exact"](actual, expected))
     return all(results) if rule.connector == Q.AND else any(results)
 
@@ -311,7 +311,10 @@ def figures_of(row: Installment) -> InstallmentFigures:
     return row.figures  # type: ignore[attr-defined,no-any-return]  # set by attach_figures
 
 
-def _past_parts(installments: QuerySet[Installment], as_of: dt.date) -> list[tuple[QuerySet[Installment], Expression]]:
+SummedPart = tuple[QuerySet[Any], Any]  # installments and the expression (cents) of their open amount
+
+
+def _past_parts(installments: QuerySet[Installment], as_of: dt.date) -> list[SummedPart]:
     """The installments that may have been open on a past date, in parts each cheap to sum, with
     the expression of their open amount on that date in cents.
 
@@ -320,11 +323,11 @@ def _past_parts(installments: QuerySet[Installment], as_of: dt.date) -> list[tup
     Each part is read through one covering partial index."""
     booked = installments.filter(booked_on__lte=as_of)
     untouched = Q(first_effective_on__isnull=True) | Q(first_effective_on__gt=as_of)
-    parts: list[tuple[QuerySet[Installment], Expression]] = []
+    parts: list[SummedPart] = []
     for still_open in (Q(open_amount__gt=0), Q(settled_on__gt=as_of)):
         parts.append((booked.filter(still_open & untouched), Cents("amount")))
-        touched = booked.filter(still_open, first_effective_on__lte=as_of).annotate(open_cents=_open_cents(as_of))
-        parts.append((touched, F("open_cents")))
+        touched = booked.filter(still_open, first_effective_on__lte=as_of)
+        parts.append((touched.annotate(open_cents=_open_cents(as_of)), F("open_cents")))
     return parts
 
 
@@ -476,7 +479,7 @@ def aging_by_customer(
     Bucket i holds items between buckets[i-1]+1 and buckets[i] days overdue; the last holds the
     rest. The total equals ``open_total`` for the same installments and date (rule 6)."""
     as_of = as_of or today()
-    parts: list[tuple[QuerySet[Installment], Expression]]
+    parts: list[SummedPart]
     if uses_maintained_columns(as_of):
         parts = [(installments.filter(open_amount__gt=0, booked_on__lte=as_of), Cents("open_amount"))]
     else:

@@ -53,14 +53,14 @@ class InstallmentQuerySet(QuerySet[Installment]):
     figures_as_of: dt.date | None = None
 
     def with_figures_on(self, as_of: dt.date) -> InstallmentQuerySet:
-        clone = self._chain()
+        clone = self.all()
         clone.figures_as_of = as_of
         return clone
 
-    def _clone(self) -> InstallmentQuerySet:
-        clone = super()._clone()
+    def _clone(self) -> InstallmentQuerySet:  # type: ignore[misc]  # private in the stubs, public enough in Django
+        clone = super()._clone()  # type: ignore[misc]
         clone.figures_as_of = self.figures_as_of
-        return clone  # type: ignore[return-value]  # the stubs type _clone as QuerySet
+        return clone  # type: ignore[no-any-return]
 
     def _fetch_all(self) -> None:
         fresh = self._result_cache is None
