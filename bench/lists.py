@@ -180,8 +180,8 @@ def time_lists(setup: dict[str, Any], args: argparse.Namespace) -> list[dict[str
                     "p95": percentile(times, 0.95),
                 }
                 rows.append(row)
-                print(f"   {name:<13} {row['filters']:<45} {row['as_of']:<8} page {page:<5} p50 "
-                      f"{row['p50'] * 1000:6.1f} ms  p95 {row['p95'] * 1000:6.1f} ms  ({row['count']:,})", flush=True)  # fmt: skip
+                timing = f"p50 {row['p50'] * 1000:6.1f} ms  p95 {row['p95'] * 1000:6.1f} ms  ({row['count']:,})"
+                print(f"   {name:<13} {row['filters']:<45} {row['as_of']:<8} page {page:<5} {timing}", flush=True)
     return rows
 
 
