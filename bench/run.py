@@ -28,8 +28,10 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 PG_SERVER = "postgres://postgres@127.0.0.1:5432"
-PG_DATABASE = "huikuan_bench"
-SQLITE_PATH = ROOT / "var" / "bench" / "huikuan_bench.sqlite3"
+# BENCH_DB names the bench databases, so that several checkouts can bench on one server
+PG_DATABASE = os.environ.get("BENCH_DB", "huikuan_bench")
+SQLITE_PATH = ROOT / "var" / "bench" / f"{PG_DATABASE}.sqlite3"
+LISTS_MARKER = "## HTTP lists"
 PAST_DAYS = (30, 180, 365, 540)
 TARGETS = "aging by customer over 1,000,000 installments: ≈0.3 s as of today, < 1 s as of any past date"
 
@@ -62,7 +64,10 @@ def main() -> None:
         if not args.keep:
             drop_database(database)
     if args.output != "-":
-        Path(args.output).write_text(markdown(results, args))
+        output = Path(args.output)
+        # keep the section bench/lists.py writes
+        kept = output.read_text().partition(LISTS_MARKER) if output.exists() else ("", "", "")
+        output.write_text(markdown(results, args) + (f"\n{LISTS_MARKER}{kept[2]}" if kept[1] else ""))
         print(f"written {args.output}")
 
 

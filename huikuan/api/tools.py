@@ -14,13 +14,15 @@ from typing import Any, cast
 from django.db.models import Model, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
-from rest_framework import exceptions, serializers, status, viewsets
+from rest_framework import filters, serializers, status, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from huikuan.accounts.models import Company, User
+from huikuan.core.as_of import as_of_from
 from huikuan.core.dates import today
 from huikuan.core.errors import DomainError
 from huikuan.core.money import DECIMAL_PLACES, MAX_DIGITS
@@ -63,17 +65,6 @@ def money_output(**kwargs: Any) -> serializers.DecimalField:
     return serializers.DecimalField(max_digits=MAX_DIGITS, decimal_places=DECIMAL_PLACES, read_only=True, **kwargs)
 
 
-def parse_date_param(request: Request, name: str) -> dt.date | None:
-    """A date query parameter, None when absent. Raises ValidationError (400) naming the parameter."""
-    raw = request.query_params.get(name)
-    if raw in (None, ""):
-        return None
-    try:
-        return serializers.DateField().to_internal_value(raw)
-    except exceptions.ValidationError as error:
-        raise exceptions.ValidationError({name: error.detail}) from error
-
-
 AS_OF_PARAMETER = OpenApiParameter(
     "as_of",
     OpenApiTypes.DATE,
@@ -94,8 +85,7 @@ class ServiceViewSet(viewsets.GenericViewSet):
     @cached_property
     def as_of(self) -> dt.date:
         request = getattr(self, "request", None)
-        day = parse_date_param(request, "as_of") if request is not None else None
-        return day or today()
+        return as_of_from(request.query_params) if request is not None else today()
 
     def get_serializer_context(self) -> dict[str, Any]:
         return {**super().get_serializer_context(), "as_of": self.as_of}
@@ -124,3 +114,15 @@ def actor_company(user: User) -> Company:
     if user.company is None:
         raise DomainError("no_company", _("Your account is not attached to a company."))
     return user.company
+
+
+class SelectorFilterBackend(DjangoFilterBackend):
+    """For views whose selector applies the filters (``get_queryset`` calls ``*_list(filters=...)``):
+    documents the view's ``filterset_class`` in the schema and passes the queryset through, so the
+    filters run once, in the selector the pages call too."""
+
+    def filter_queryset(self, request: Request, queryset: QuerySet, view: Any) -> QuerySet:
+        return queryset
+
+
+SELECTOR_FILTER_BACKENDS = [SelectorFilterBackend, filters.SearchFilter, filters.OrderingFilter]

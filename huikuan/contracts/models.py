@@ -4,9 +4,9 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from huikuan.contracts.choices import ContractStatus
+from huikuan.contracts.choices import ContractStatus, SettledStatus
 from huikuan.core.models import TimeStampedModel
-from huikuan.core.money import currency_field, money_field
+from huikuan.core.money import ZERO, currency_field, money_field
 from huikuan.terms.choices import MilestoneKind
 
 
@@ -81,9 +81,12 @@ class Milestone(models.Model):
 class Installment(models.Model):
     """One amount a customer owes under a contract (收款计划): the unit of receivable.
 
-    ``open_amount`` and ``settled_on`` are kept by the services that write allocations and
-    adjustments, in the same transaction, so today's figures are one indexed aggregate; the dated
-    allocation and adjustment rows give the figures of any past date."""
+    The contracts app owns the plan columns (amount, dates, milestone, booking). The figure columns
+    (``open_amount``, ``collected_amount``, ``settled_status``, ``settled_on``,
+    ``first_effective_on``) belong to receivables: only ``receivables.services.settlement`` writes
+    them, in the transaction that writes an allocation or adjustment, so today's figures and lists
+    read indexed columns; the dated allocation and adjustment rows give the figures of any past
+    date (receivables/DESIGN.md)."""
 
     company = models.ForeignKey("accounts.Company", on_delete=models.PROTECT, verbose_name=_("company"))
     contract = models.ForeignKey(
@@ -105,6 +108,12 @@ class Installment(models.Model):
         _("receivable from"), null=True, blank=True, help_text=_("Set when the contract is activated.")
     )
     open_amount = money_field(_("open amount"))
+    collected_amount = money_field(
+        _("collected"), default=ZERO, help_text=_("Money allocated to it and in effect today.")
+    )
+    settled_status = models.CharField(
+        _("settled as"), max_length=12, choices=SettledStatus.choices, blank=True, default=""
+    )
     settled_on = models.DateField(_("settled on"), null=True, blank=True)
     first_effective_on = models.DateField(
         _("first paid or adjusted on"),
@@ -123,6 +132,11 @@ class Installment(models.Model):
             models.CheckConstraint(
                 condition=models.Q(open_amount__gte=0) & models.Q(open_amount__lte=models.F("amount")),
                 name="installment_open_within_amount",
+            ),
+            # compares stored columns only: arithmetic on them would be binary floating point on SQLite
+            models.CheckConstraint(
+                condition=models.Q(collected_amount__gte=0) & models.Q(collected_amount__lte=models.F("amount")),
+                name="installment_collected_within_amount",
             ),
         ]
         indexes = [
@@ -155,6 +169,19 @@ class Installment(models.Model):
                     "amount",
                 ],
                 name="installment_settled_cover_idx",
+                condition=models.Q(settled_on__isnull=False),
+            ),
+            # the lists, in their order (due date, contract, sequence): every page and count walks
+            # one of these, as of today with the status columns in the index
+            models.Index(fields=["company", "due_date", "contract", "sequence"], name="installment_list_idx"),
+            models.Index(
+                fields=["company", "due_date", "contract", "sequence", "booked_on", "collected_amount"],
+                name="installment_open_list_idx",
+                condition=models.Q(open_amount__gt=0),
+            ),
+            models.Index(
+                fields=["company", "settled_status", "due_date", "contract", "sequence", "booked_on"],
+                name="installment_settled_list_idx",
                 condition=models.Q(settled_on__isnull=False),
             ),
         ]

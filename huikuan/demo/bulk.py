@@ -39,6 +39,7 @@ from huikuan.customers.models import Contact, Customer
 from huikuan.demo import names
 from huikuan.demo.company import load_staff, load_terms
 from huikuan.receivables.choices import AdjustmentKind, PaymentMethod
+from huikuan.receivables.figures import settled_status
 from huikuan.receivables.models import Adjustment, Allocation, Receipt
 from huikuan.terms.choices import MilestoneKind
 
@@ -95,7 +96,7 @@ FIELDS: dict[type[models.Model], tuple[str, ...]] = {
     Installment: (
         "id", "company", "contract", "customer", "sequence", "label", "currency", "amount", "due_date",
         "milestone", "offset_days", "offset_months", "is_retention", "booked_on", "open_amount", "settled_on",
-        "first_effective_on",
+        "first_effective_on", "collected_amount", "settled_status",
     ),
     Receipt: (
         "id", "created_by", "created_at", "reversed_on", "reversed_at", "reversed_by", "reversal_reason",
@@ -263,6 +264,7 @@ class BulkLoader:
                 due, waiting = None, milestone  # the milestone is not reached yet
             installment_pk = next(self.ids[Installment])
             open_cents, settled_on, first_effective_on = story.settle(installment_pk, amount, due)
+            collected_cents, settled_as = story.collected, story.settled_status()
             open_total += open_cents
             settled_dates.append(settled_on)
             offset_days, offset_months = (0, 12) if retention else (days if waiting else 0, 0)
@@ -285,6 +287,8 @@ class BulkLoader:
                     fen(open_cents),
                     _iso(settled_on),
                     _iso(first_effective_on),
+                    fen(collected_cents),
+                    settled_as,
                 )
             )
         status, closed_on = {
@@ -348,6 +352,7 @@ class ContractStory:
     def settle(self, installment: int, amount: int, due: dt.date | None) -> tuple[int, dt.date | None, dt.date | None]:
         """Write the story of one installment; returns its open amount, settled date and first
         effective date today."""
+        self.amount, self.open, self.collected, self.written_off = amount, amount, 0, 0
         if self.booked is None:
             return amount, None, None
         self.installment, self.open, self.dates, self.effective = installment, amount, [], []
@@ -357,6 +362,13 @@ class ContractStory:
             self._pay(amount, due)
         settled = max(self.dates) if self.open == 0 else None
         return self.open, settled, min(self.effective, default=None)
+
+    def settled_status(self) -> str:
+        """What cleared the installment just settled (the rule of ``figures.settled_status``)."""
+        if self.open:
+            return ""
+        credited = self.amount - self.collected - self.written_off
+        return settled_status(collected=self.collected, credited=credited, written_off=self.written_off)
 
     def _pay(self, amount: int, due: dt.date) -> None:
         rng, behaviour = self.rng, self.behaviour
@@ -433,6 +445,7 @@ class ContractStory:
         self.effective.append(on)
         if reversed_on is None:
             self.open -= amount
+            self.collected += amount
         else:
             self.dates.append(reversed_on)
 
@@ -455,6 +468,8 @@ class ContractStory:
             )
         )
         self.open -= amount
+        if kind == AdjustmentKind.WRITE_OFF:
+            self.written_off += amount
         self.dates.append(on)
         self.effective.append(on)
 

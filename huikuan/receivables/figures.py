@@ -2,20 +2,38 @@
 outstanding, customer balance and unapplied cash, aging (DOMAIN.md rules 5 and 6).
 
 Two paths give the same numbers. As of today (or later: nothing is dated in the future) the
-maintained ``Installment.open_amount`` and ``Receipt.allocated_amount`` answer in one indexed
-aggregate. As of a past date the dated allocation and adjustment rows are summed, but only for
-installments that could be open then (booked by that date and not settled before it) and that some
-row had touched by then; the untouched ones count for their whole amount (see ``_past_parts``)."""
+maintained columns (``Installment.open_amount``, ``collected_amount``, ``settled_status``,
+``Receipt.allocated_amount``) answer from indexes. As of a past date the dated allocation and
+adjustment rows are summed, but only for installments that could be open then (booked by that date
+and not settled before it) and that some row had touched by then; the untouched ones count for
+their whole amount (see ``_past_parts``).
+
+Every amount that is compared or summed inside the database is taken in whole cents
+(``money.Cents``, integers): SQLite keeps decimals as binary floating point, where 3000.00 − 1000.10
+− 1999.90 is 1e-13, not zero."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+import operator
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, TypedDict
+from typing import Any, cast
 
-from django.db.models import Case, DecimalField, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
+from django.db.models import (
+    Case,
+    Expression,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 
 from huikuan.contracts.choices import InstallmentStatus
@@ -26,16 +44,19 @@ from huikuan.core.money import ZERO, Cents, from_cents
 from huikuan.receivables.choices import AdjustmentKind
 from huikuan.receivables.models import Adjustment, Allocation, Receipt
 
-if TYPE_CHECKING:
-    from django_stubs_ext import WithAnnotations
-
-MONEY = DecimalField(max_digits=18, decimal_places=2)
 DEFAULT_BUCKETS = (30, 60, 90, 180, 360)
+CREDIT_KINDS = (AdjustmentKind.CREDIT_NOTE, AdjustmentKind.DISCOUNT)
+CENTS = IntegerField()
 
 
 def _amount(value: Decimal | None) -> Decimal:
-    """A database sum as an amount with two places (SQLite drops trailing zeros)."""
+    """A sum as an amount with two places."""
     return money.quantize(value or ZERO)
+
+
+def cents(amount: Decimal) -> int:
+    """An amount as whole cents, exactly (amounts are stored to the cent)."""
+    return int(Decimal(amount).scaleb(2).to_integral_value())
 
 
 def active_on(as_of: dt.date) -> Q:
@@ -43,108 +64,271 @@ def active_on(as_of: dt.date) -> Q:
     return Q(effective_on__lte=as_of) & (Q(reversed_on__isnull=True) | Q(reversed_on__gt=as_of))
 
 
-def _sum_for_installment(model, as_of: dt.date, **filters) -> Coalesce:
+def uses_maintained_columns(as_of: dt.date) -> bool:
+    """True when the maintained columns hold the figures of ``as_of``: today or later, since
+    nothing is dated in the future."""
+    return as_of >= today()
+
+
+# --- status -------------------------------------------------------------------------------------
+
+
+def settled_status(*, collected: Decimal | int, credited: Decimal | int, written_off: Decimal | int) -> str:
+    """What cleared a settled installment: the largest of the money collected, the credit notes and
+    discounts, and the write-offs; a tie goes to money, then to credits. So 9,999.00 collected
+    and 1.00 written off is paid, a credit note alone is credited, and written off means the
+    write-off cleared more than either of the others (receivables/DESIGN.md, "Status")."""
+    if collected >= credited and collected >= written_off:
+        return InstallmentStatus.PAID
+    if credited >= written_off:
+        return InstallmentStatus.CREDITED
+    return InstallmentStatus.WRITTEN_OFF
+
+
+def _settled_rules(collected: str, credited: str, written_off: str) -> dict[str, Q]:
+    """``settled_status`` as filters on three fields: one Q per status, excluding each other."""
+
+    def at_least(a: str, b: str) -> Q:
+        return Q(**{f"{a}__gte": F(b)})
+
+    def more(a: str, b: str) -> Q:
+        return Q(**{f"{a}__gt": F(b)})
+
+    return {
+        InstallmentStatus.PAID: at_least(collected, credited) & at_least(collected, written_off),
+        InstallmentStatus.CREDITED: more(credited, collected) & at_least(credited, written_off),
+        InstallmentStatus.WRITTEN_OFF: more(written_off, collected) & more(written_off, credited),
+    }
+
+
+def _due_rules(as_of: dt.date) -> dict[str, Q]:
+    return {
+        InstallmentStatus.NOT_DUE: Q(due_date__isnull=True) | Q(due_date__gt=as_of),
+        InstallmentStatus.DUE: Q(due_date=as_of),
+        InstallmentStatus.OVERDUE: Q(due_date__lt=as_of),
+    }
+
+
+def _recent(as_of: dt.date) -> Q:
+    """Installments whose figures on a past date need their rows summed: touched by then, and
+    open now or settled after it. The others were either untouched (open for the whole amount)
+    or settled by then and unchanged since (today's columns hold)."""
+    touched = Q(first_effective_on__lte=as_of)
+    return touched & (Q(open_amount__gt=0) | Q(settled_on__gt=as_of))
+
+
+def status_rules(as_of: dt.date) -> dict[str, Q]:
+    """One filter per status on a date, excluding each other: THE definition of the statuses.
+
+    The list filter uses these filters, and ``status_of`` evaluates the same ones on a row, so a
+    row's status and the filter that finds it cannot disagree. Not yet receivable on the date
+    (a draft, or booked later): no status. Open on the date: not due, due (that very day) or
+    overdue by its due date; an installment waiting on a milestone is not due. Settled (open
+    amount zero): paid, credited or written off by ``settled_status``.
+
+    As of today the rules read the maintained columns (indexed). As of a past date they read the
+    cent annotations of ``with_past_cents`` (``open_cents`` ...), which sum rows only for the
+    ``_recent`` installments; the ones settled by then read today's ``settled_status``, which has
+    not changed since."""
+    booked = Q(booked_on__lte=as_of)
+    rules: dict[str, Q] = {}
+    if uses_maintained_columns(as_of):
+        for status, due in _due_rules(as_of).items():
+            rules[status] = booked & Q(open_amount__gt=0) & due
+        for status in (InstallmentStatus.PAID, InstallmentStatus.CREDITED, InstallmentStatus.WRITTEN_OFF):
+            rules[status] = booked & Q(open_amount=0, settled_status=status)
+        return rules
+    # open on the date: open now or settled since (cheap, indexed), then the exact open amount
+    maybe_open = booked & (Q(open_amount__gt=0) | Q(settled_on__gt=as_of))
+    for status, due in _due_rules(as_of).items():
+        rules[status] = maybe_open & due & Q(open_cents__gt=0)
+    by_rows = _settled_rules("collected_cents", "credited_cents", "written_off_cents")
+    for status, split in by_rows.items():
+        unchanged = Q(settled_on__lte=as_of, settled_status=status)
+        rules[status] = booked & (unchanged | (_recent(as_of) & Q(open_cents=0) & split))
+    return rules
+
+
+def partly_paid_rule(as_of: dt.date) -> Q:
+    """Open on the date with some money collected on it (an overdue installment can be partly
+    paid: the status says overdue, this flag says money came in)."""
+    booked = Q(booked_on__lte=as_of)
+    if uses_maintained_columns(as_of):
+        return booked & Q(open_amount__gt=0, collected_amount__gt=0)
+    return booked & _recent(as_of) & Q(open_cents__gt=0, collected_cents__gt=0)
+
+
+def needs_past_cents(as_of: dt.date) -> bool:
+    """True when the rules of ``as_of`` read the annotations of ``with_past_cents``."""
+    return not uses_maintained_columns(as_of)
+
+
+_LOOKUPS: dict[str, Callable[[Any, Any], bool]] = {
+    "exact": operator.eq,
+    "gt": operator.gt,
+    "gte": operator.ge,
+    "lt": operator.lt,
+    "lte": operator.le,
+}
+
+
+def matches(rule: Q, row: object) -> bool:
+    """Evaluate a filter of ``status_rules`` on a row's attributes, with SQL's meaning: a
+    comparison with a null is not true. Only what the rules use is supported (AND/OR, no NOT)."""
+    if rule.negated:
+        raise ValueError("status rules do not negate")  # NOT over a null differs in SQL and Python
+    results = []
+    for child in rule.children:
+        if isinstance(child, Q):
+            results.append(matches(child, row))
+            continue
+        key, expected = cast("tuple[str, Any]", child)  # a Q's leaves are (lookup, value) pairs
+        name, _, lookup = key.partition("__")
+        actual = getattr(row, name)
+        if lookup == "isnull":
+            results.append((actual is None) == expected)
+            continue
+        if isinstance(expected, F):
+            expected = getattr(row, str(expected.name))  # type: ignore[attr-defined]  # F has .name; the stubs miss it
+        results.append(actual is not None and expected is not None and _LOOKUPS[lookup or "exact"](actual, expected))
+    return all(results) if rule.connector == Q.AND else any(results)
+
+
+def status_of(row: Installment, as_of: dt.date) -> str | None:
+    """The status of an installment on a date, by the rules the list filter uses. As of a past
+    date the row needs the cent attributes that ``attach_figures`` sets."""
+    for status, rule in status_rules(as_of).items():
+        if matches(rule, row):
+            return status
+    return None
+
+
+def is_partly_paid(row: Installment, as_of: dt.date) -> bool:
+    return matches(partly_paid_rule(as_of), row)
+
+
+# --- per-row figures ------------------------------------------------------------------------------
+
+
+def _cents_of_rows(model: type[Allocation] | type[Adjustment], as_of: dt.date, **filters: Any) -> Coalesce:
     rows = (
         model.objects.filter(active_on(as_of), installment_id=OuterRef("pk"), **filters)
         .order_by()
         .values("installment_id")
-        .annotate(total=Sum("amount"))
+        .annotate(total=Sum(Cents("amount")))
         .values("total")
     )
-    return Coalesce(Subquery(rows, output_field=MONEY), Value(ZERO), output_field=MONEY)
+    return Coalesce(Subquery(rows, output_field=CENTS), Value(0), output_field=CENTS)
 
 
-def _past_parts(installments: QuerySet[Installment], as_of: dt.date) -> list[tuple[QuerySet[Installment], str]]:
+def _open_cents(as_of: dt.date) -> Expression:
+    """Amount − allocations − adjustments in effect on the date, in cents (whether booked or not)."""
+    return Cents("amount") - _cents_of_rows(Allocation, as_of) - _cents_of_rows(Adjustment, as_of)
+
+
+def with_past_cents(installments: QuerySet[Installment], as_of: dt.date) -> QuerySet[Installment]:
+    """Annotate what the past-date ``status_rules`` read: ``open_cents``, ``collected_cents``,
+    ``credited_cents`` and ``written_off_cents`` on the date. Rows are summed only for the
+    ``_recent`` installments (CASE evaluates only the branch it takes): an untouched one was open
+    for its whole amount, one settled by then was settled."""
+    recent = _recent(as_of)
+    untouched = Q(first_effective_on__isnull=True) | Q(first_effective_on__gt=as_of)
+
+    def summed(expression: Expression, *, otherwise: Expression) -> Case:
+        return Case(When(recent, then=expression), default=otherwise, output_field=CENTS)
+
+    zero = Value(0, output_field=CENTS)
+    open_otherwise = Case(When(untouched, then=Cents("amount")), default=zero, output_field=CENTS)
+    return installments.annotate(
+        open_cents=summed(_open_cents(as_of), otherwise=open_otherwise),
+        collected_cents=summed(_cents_of_rows(Allocation, as_of), otherwise=zero),
+        credited_cents=summed(_cents_of_rows(Adjustment, as_of, kind__in=CREDIT_KINDS), otherwise=zero),
+        written_off_cents=summed(_cents_of_rows(Adjustment, as_of, kind=AdjustmentKind.WRITE_OFF), otherwise=zero),
+    )
+
+
+@dataclass(frozen=True)
+class InstallmentFigures:
+    """An installment's figures on a date, as the lists show them."""
+
+    as_of: dt.date
+    collected: Decimal
+    credited: Decimal
+    written_off: Decimal
+    open: Decimal
+    status: str | None
+    partly_paid: bool
+
+    @property
+    def adjusted(self) -> Decimal:
+        return self.credited + self.written_off
+
+
+def attach_figures(rows: Sequence[Installment], as_of: dt.date) -> Sequence[Installment]:
+    """Set ``figures`` (an ``InstallmentFigures``) and the cent attributes the rules read on each
+    installment of a page, from the dated rows of those installments only: at most two small
+    grouped queries, none for a page nobody had paid or adjusted by then."""
+    touched = [row.pk for row in rows if row.first_effective_on is not None and row.first_effective_on <= as_of]
+    sums: dict[tuple[int, str], int] = {}
+    if touched:
+        allocations = (
+            Allocation.objects.filter(active_on(as_of), installment_id__in=touched)
+            .order_by()
+            .values_list("installment_id")
+            .annotate(total=Sum(Cents("amount")))
+        )
+        sums.update(((pk, "collected"), total) for pk, total in allocations)
+        adjustments = (
+            Adjustment.objects.filter(active_on(as_of), installment_id__in=touched)
+            .order_by()
+            .values_list("installment_id", "kind")
+            .annotate(total=Sum(Cents("amount")))
+        )
+        for pk, kind, total in adjustments:
+            key = (pk, "written_off" if kind == AdjustmentKind.WRITE_OFF else "credited")
+            sums[key] = sums.get(key, 0) + total
+    for row in rows:
+        booked = row.booked_on is not None and row.booked_on <= as_of
+        figures = {name: sums.get((row.pk, name), 0) for name in ("collected", "credited", "written_off")}
+        row.collected_cents = figures["collected"]  # type: ignore[attr-defined]  # read by matches()
+        row.credited_cents = figures["credited"]  # type: ignore[attr-defined]
+        row.written_off_cents = figures["written_off"]  # type: ignore[attr-defined]
+        row.open_cents = cents(row.amount) - sum(figures.values()) if booked else 0  # type: ignore[attr-defined]
+        row.figures = InstallmentFigures(  # type: ignore[attr-defined]
+            as_of=as_of,
+            collected=from_cents(figures["collected"]),
+            credited=from_cents(figures["credited"]),
+            written_off=from_cents(figures["written_off"]),
+            open=from_cents(row.open_cents),  # type: ignore[attr-defined]
+            status=status_of(row, as_of),
+            partly_paid=is_partly_paid(row, as_of),
+        )
+    return rows
+
+
+def figures_of(row: Installment) -> InstallmentFigures:
+    """The figures ``attach_figures`` set on an installment."""
+    return row.figures  # type: ignore[attr-defined,no-any-return]  # set by attach_figures
+
+
+SummedPart = tuple[QuerySet[Any], Any]  # installments and the expression (cents) of their open amount
+
+
+def _past_parts(installments: QuerySet[Installment], as_of: dt.date) -> list[SummedPart]:
     """The installments that may have been open on a past date, in parts each cheap to sum, with
-    the field holding their open amount on that date.
+    the expression of their open amount on that date in cents.
 
     Open then means booked by then and either open now or settled since. Of those, the ones no row
     had touched by then were open for their whole amount: only the rest need the dated rows summed.
     Each part is read through one covering partial index."""
     booked = installments.filter(booked_on__lte=as_of)
     untouched = Q(first_effective_on__isnull=True) | Q(first_effective_on__gt=as_of)
-    parts: list[tuple[QuerySet[Installment], str]] = []
+    parts: list[SummedPart] = []
     for still_open in (Q(open_amount__gt=0), Q(settled_on__gt=as_of)):
-        parts.append((booked.filter(still_open & untouched), "amount"))
-        parts.append((with_figures(booked.filter(still_open, first_effective_on__lte=as_of), as_of), "open_as_of"))
+        parts.append((booked.filter(still_open & untouched), Cents("amount")))
+        touched = booked.filter(still_open, first_effective_on__lte=as_of)
+        parts.append((touched.annotate(open_cents=_open_cents(as_of)), F("open_cents")))
     return parts
-
-
-class InstallmentFigures(TypedDict):
-    """The annotations ``with_figures`` adds."""
-
-    collected_as_of: Decimal
-    adjusted_as_of: Decimal
-    written_off_as_of: Decimal
-    open_as_of: Decimal
-
-
-if TYPE_CHECKING:
-    InstallmentWithFigures = WithAnnotations[Installment, InstallmentFigures]
-
-
-def with_figures(installments: QuerySet[Installment], as_of: dt.date) -> QuerySet[InstallmentWithFigures]:
-    """Annotate collected_as_of, adjusted_as_of, written_off_as_of and open_as_of."""
-    return installments.annotate(
-        collected_as_of=_sum_for_installment(Allocation, as_of),
-        adjusted_as_of=_sum_for_installment(Adjustment, as_of),
-        written_off_as_of=_sum_for_installment(Adjustment, as_of, kind=AdjustmentKind.WRITE_OFF),
-    ).annotate(
-        open_as_of=Case(
-            When(booked_on__lte=as_of, then=F("amount") - F("collected_as_of") - F("adjusted_as_of")),
-            default=Value(ZERO),
-            output_field=MONEY,
-        )
-    )
-
-
-def installment_status(
-    *, amount: Decimal, open_amount: Decimal, written_off: Decimal, due_date: dt.date | None, as_of: dt.date
-) -> str:
-    """The status an installment had on a date.
-
-    Settled states first; an open installment past its due date is overdue whether or not part
-    of it was paid; one due that very day is due; otherwise partly paid or not due. Retention and
-    installments waiting on a milestone are not due until their date."""
-    if open_amount == 0:
-        return InstallmentStatus.WRITTEN_OFF if written_off > 0 else InstallmentStatus.PAID
-    if due_date is not None and due_date < as_of:
-        return InstallmentStatus.OVERDUE
-    if due_date == as_of:
-        return InstallmentStatus.DUE
-    if open_amount < amount:
-        return InstallmentStatus.PARTLY_PAID
-    return InstallmentStatus.NOT_DUE
-
-
-def status_of(installment: InstallmentWithFigures, as_of: dt.date) -> str:
-    """Status of an installment annotated by ``with_figures``."""
-    return installment_status(
-        amount=installment.amount,
-        open_amount=installment.open_as_of,
-        written_off=installment.written_off_as_of,
-        due_date=installment.due_date,
-        as_of=as_of,
-    )
-
-
-def status_filter(status: str, as_of: dt.date) -> Q:
-    """A filter on installments annotated by ``with_figures`` matching one status on a date."""
-    open_q = Q(open_as_of__gt=0)
-    past_due = Q(due_date__lt=as_of)
-    filters: dict[str, Q] = {
-        InstallmentStatus.WRITTEN_OFF: Q(open_as_of=0, written_off_as_of__gt=0),
-        InstallmentStatus.PAID: Q(open_as_of=0, written_off_as_of=0),
-        InstallmentStatus.OVERDUE: open_q & past_due,
-        InstallmentStatus.DUE: open_q & Q(due_date=as_of),
-        InstallmentStatus.PARTLY_PAID: open_q
-        & Q(open_as_of__lt=F("amount"))
-        & (Q(due_date__isnull=True) | Q(due_date__gt=as_of)),
-        InstallmentStatus.NOT_DUE: Q(open_as_of=F("amount"))
-        & open_q
-        & (Q(due_date__isnull=True) | Q(due_date__gt=as_of)),
-    }
-    return filters[status]
 
 
 @dataclass(frozen=True)
@@ -159,34 +343,36 @@ class ContractFigures:
 def contract_figures(contract: Contract, as_of: dt.date | None = None) -> ContractFigures:
     """What a contract had collected, adjusted, outstanding and overdue on a date."""
     as_of = as_of or today()
-    return summarize_installments(contract.amount, with_figures(contract.installments.all(), as_of), as_of)
+    installments = attach_figures(list(contract.installments.all()), as_of)
+    return summarize_installments(contract.amount, installments, as_of)
 
 
-def summarize_installments(
-    amount: Decimal, installments: Iterable[InstallmentWithFigures], as_of: dt.date
-) -> ContractFigures:
-    """Contract figures from its installments already annotated by ``with_figures`` (for example
-    prefetched for a whole page of contracts), with no further query."""
-    rows = list(installments)
+def summarize_installments(amount: Decimal, installments: Iterable[Installment], as_of: dt.date) -> ContractFigures:
+    """Contract figures from its installments with ``attach_figures`` already set (for example on
+    a whole page of contracts at once), with no further query."""
+    rows = [figures_of(row) for row in installments]
     return ContractFigures(
         amount=amount,
-        collected=_amount(sum((r.collected_as_of for r in rows), ZERO)),
-        adjusted=_amount(sum((r.adjusted_as_of for r in rows), ZERO)),
-        outstanding=_amount(sum((r.open_as_of for r in rows), ZERO)),
-        overdue=_amount(sum((r.open_as_of for r in rows if r.due_date and r.due_date < as_of), ZERO)),
+        collected=_amount(sum((r.collected for r in rows), ZERO)),
+        adjusted=_amount(sum((r.adjusted for r in rows), ZERO)),
+        outstanding=_amount(sum((r.open for r in rows), ZERO)),
+        overdue=_amount(sum((r.open for r in rows if r.status == InstallmentStatus.OVERDUE), ZERO)),
     )
 
 
 def open_total(installments: QuerySet[Installment], as_of: dt.date | None = None) -> Decimal:
     """Sum of open amounts on a date over any set of installments."""
     as_of = as_of or today()
-    if as_of >= today():
+    if uses_maintained_columns(as_of):
         # open_amount > 0 changes no sum but lets the partial index of open items answer
         open_items = installments.filter(open_amount__gt=0, booked_on__lte=as_of)
         return from_cents(open_items.aggregate(t=Sum(Cents("open_amount")))["t"])
     return _amount(
         sum(
-            (from_cents(part.aggregate(t=Sum(Cents(field)))["t"]) for part, field in _past_parts(installments, as_of)),
+            (
+                from_cents(part.aggregate(t=Sum(expression))["t"])
+                for part, expression in _past_parts(installments, as_of)
+            ),
             ZERO,
         )
     )
@@ -195,7 +381,7 @@ def open_total(installments: QuerySet[Installment], as_of: dt.date | None = None
 def unapplied_total(receipts: QuerySet[Receipt], as_of: dt.date | None = None) -> Decimal:
     """Cash received and not allocated on a date, over any set of receipts."""
     as_of = as_of or today()
-    if as_of >= today():
+    if uses_maintained_columns(as_of):
         live = receipts.filter(reversed_on__isnull=True, received_on__lte=as_of)
         figures = live.aggregate(amount=Sum(Cents("amount")), allocated=Sum(Cents("allocated_amount")))
         return from_cents(figures["amount"]) - from_cents(figures["allocated"])
@@ -263,14 +449,14 @@ def _bucket_index(as_of: dt.date, buckets: Sequence[int]) -> Case:
     )
 
 
-def _sums_by_bucket(rows: QuerySet[Installment], field: str, as_of: dt.date, buckets: Sequence[int]):
-    """(customer, currency, bucket, sum) for a set of installments.
+def _sums_by_bucket(rows: QuerySet[Installment], expression: Expression, as_of: dt.date, buckets: Sequence[int]):
+    """(customer, currency, bucket, sum of cents) for a set of installments.
 
     A plain column is summed once per bucket with filtered sums, grouped by customer and currency
     only: the covering index delivers the rows in that order, so nothing is sorted. A computed
     past-date amount is grouped by bucket index instead, so its subqueries run once per row."""
-    if field != "open_as_of":
-        sums = {f"b{i}": Sum(Cents(field), filter=bound) for i, bound in enumerate(_bucket_bounds(as_of, buckets))}
+    if isinstance(expression, Cents):
+        sums = {f"b{i}": Sum(expression, filter=bound) for i, bound in enumerate(_bucket_bounds(as_of, buckets))}
         # Mapping, not the plugin's row type: that misses the b0, b1... keys annotate(**sums) adds.
         totals: QuerySet[Installment, Mapping[str, Any]] = (
             rows.order_by().values("customer_id", "currency").annotate(**sums)
@@ -281,7 +467,7 @@ def _sums_by_bucket(rows: QuerySet[Installment], field: str, as_of: dt.date, buc
                     yield row["customer_id"], row["currency"], index, row[f"b{index}"]
         return
     grouped = rows.annotate(bucket=_bucket_index(as_of, buckets)).order_by().values("customer_id", "currency", "bucket")
-    for row in grouped.annotate(total=Sum(Cents(field))):
+    for row in grouped.annotate(total=Sum(expression)):
         yield row["customer_id"], row["currency"], row["bucket"], row["total"]
 
 
@@ -293,13 +479,14 @@ def aging_by_customer(
     Bucket i holds items between buckets[i-1]+1 and buckets[i] days overdue; the last holds the
     rest. The total equals ``open_total`` for the same installments and date (rule 6)."""
     as_of = as_of or today()
-    if as_of >= today():
-        parts = [(installments.filter(open_amount__gt=0, booked_on__lte=as_of), "open_amount")]
+    parts: list[SummedPart]
+    if uses_maintained_columns(as_of):
+        parts = [(installments.filter(open_amount__gt=0, booked_on__lte=as_of), Cents("open_amount"))]
     else:
         parts = _past_parts(installments, as_of)
     by_customer: dict[tuple[int, str], AgingRow] = {}
-    for rows, field_name in parts:
-        for customer_id, currency, bucket, total in _sums_by_bucket(rows, field_name, as_of, buckets):
+    for rows, expression in parts:
+        for customer_id, currency, bucket, total in _sums_by_bucket(rows, expression, as_of, buckets):
             aging = by_customer.get((customer_id, currency))
             if aging is None:
                 aging = by_customer[(customer_id, currency)] = AgingRow(

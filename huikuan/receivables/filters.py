@@ -1,16 +1,78 @@
-"""Filters of the receipt, allocation and adjustment lists, shared by the API and the pages."""
+"""Filters of the installment, receipt, allocation and adjustment lists, shared by the API and the
+pages. The installment filters are as of a date that the selector passes in (``as_of``): they
+match the status each installment had on that date."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
 
 import django_filters
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from huikuan.contracts.choices import InstallmentStatus
+from huikuan.contracts.models import Installment
+from huikuan.core.dates import today
 from huikuan.core.filters import IdFilter
+from huikuan.receivables import figures
 from huikuan.receivables.choices import AdjustmentKind, PaymentMethod
 from huikuan.receivables.models import Adjustment, Allocation, Receipt
+from huikuan.terms.choices import MilestoneKind
 
 
 def _filter_reversed(queryset: QuerySet, name: str, value: bool) -> QuerySet:
     return queryset.filter(reversed_on__isnull=not value)
+
+
+class InstallmentFilter(django_filters.FilterSet):
+    """Installments as of ``as_of`` (given by the caller, default today). ``status`` and
+    ``partly_paid`` use ``figures.status_rules`` and ``figures.partly_paid_rule``, the very rules
+    that give each row its status and flag."""
+
+    customer = IdFilter(field_name="customer_id", label=_("customer"))
+    contract = IdFilter(field_name="contract_id", label=_("contract"))
+    status = django_filters.ChoiceFilter(choices=InstallmentStatus.choices, method="filter_status", label=_("status"))
+    partly_paid = django_filters.BooleanFilter(method="filter_partly_paid", label=_("partly paid"))
+    due_from = django_filters.DateFilter(field_name="due_date", lookup_expr="gte", label=_("due from"))
+    due_to = django_filters.DateFilter(field_name="due_date", lookup_expr="lte", label=_("due to"))
+    currency = django_filters.CharFilter(label=_("currency"))
+    milestone = django_filters.ChoiceFilter(choices=MilestoneKind.choices, label=_("waits for milestone"))
+    is_retention = django_filters.BooleanFilter(label=_("retention"))
+
+    class Meta:
+        model = Installment
+        fields = [
+            "customer",
+            "contract",
+            "status",
+            "partly_paid",
+            "due_from",
+            "due_to",
+            "currency",
+            "milestone",
+            "is_retention",
+        ]
+
+    def __init__(self, *args: Any, as_of: dt.date | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.as_of = as_of or today()
+
+    def _by_rule(self, queryset: QuerySet[Installment], rule: Q) -> QuerySet[Installment]:
+        if figures.needs_past_cents(self.as_of) and "open_cents" not in queryset.query.annotations:
+            queryset = figures.with_past_cents(queryset, self.as_of)
+        return queryset.filter(rule)
+
+    def filter_status(self, queryset: QuerySet[Installment], name: str, value: str) -> QuerySet[Installment]:
+        return self._by_rule(queryset, figures.status_rules(self.as_of)[value])
+
+    def filter_partly_paid(self, queryset: QuerySet[Installment], name: str, value: bool) -> QuerySet[Installment]:
+        rule = figures.partly_paid_rule(self.as_of)
+        if value:
+            return self._by_rule(queryset, rule)
+        # Django's exclude() is the complement of filter() on nullable columns too (it adds the
+        # IS NOT NULL tests), so "not partly paid" is exactly every other installment
+        return self._by_rule(queryset, Q()).exclude(rule)
 
 
 class ReceiptFilter(django_filters.FilterSet):

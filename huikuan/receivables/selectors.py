@@ -1,8 +1,30 @@
-from django.db.models import QuerySet
+"""Scoped reads of receivables, and the lists that show as-of figures (installments with their
+status, contracts with their totals): one selector per list, called by the API and the pages.
+
+Figures are computed for the rows of a page only: the lists return an ``InstallmentQuerySet``,
+which attaches ``figures.attach_figures`` to whatever rows it fetches (a page, one record, the
+installments prefetched for a page of contracts), so counting and paging read plain indexed
+columns."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any, TypeVar
+
+from django.core.exceptions import ValidationError
+from django.db.models import Model, Prefetch, QuerySet
+from django_filters import FilterSet
 
 from huikuan.accounts.models import User
 from huikuan.accounts.scope import restrict
+from huikuan.contracts.models import Contract, Installment, Milestone
+from huikuan.contracts.selectors import contract_list
+from huikuan.receivables import figures
+from huikuan.receivables.filters import InstallmentFilter, ReceiptFilter
 from huikuan.receivables.models import Adjustment, Allocation, Receipt
+
+M = TypeVar("M", bound=Model)
 
 
 def receipts_visible_to(user: User) -> QuerySet[Receipt]:
@@ -15,3 +37,62 @@ def allocations_visible_to(user: User) -> QuerySet[Allocation]:
 
 def adjustments_visible_to(user: User) -> QuerySet[Adjustment]:
     return restrict(Adjustment.objects.select_related("installment__contract"), user)
+
+
+def apply_filters(filterset: FilterSet) -> QuerySet:
+    """The filtered queryset. Raises ValidationError (a 400 with field messages) on bad filters."""
+    if not filterset.is_valid():
+        raise ValidationError(filterset.errors)
+    return filterset.qs
+
+
+class InstallmentQuerySet(QuerySet[Installment]):
+    """Installments that carry their figures on ``figures_as_of``: every row fetched gets
+    ``attach_figures``, and only fetched rows (a page), never the whole filtered set."""
+
+    figures_as_of: dt.date | None = None
+
+    def with_figures_on(self, as_of: dt.date) -> InstallmentQuerySet:
+        clone = self.all()
+        clone.figures_as_of = as_of
+        return clone
+
+    def _clone(self) -> InstallmentQuerySet:  # type: ignore[misc]  # private in the stubs, public enough in Django
+        clone = super()._clone()  # type: ignore[misc]
+        clone.figures_as_of = self.figures_as_of
+        return clone  # type: ignore[no-any-return]
+
+    def _fetch_all(self) -> None:
+        fresh = self._result_cache is None
+        super()._fetch_all()
+        if fresh and self.figures_as_of is not None and self._result_cache:
+            rows = [row for row in self._result_cache if isinstance(row, Installment)]
+            figures.attach_figures(rows, self.figures_as_of)
+
+
+def installments_with_figures(as_of: dt.date) -> InstallmentQuerySet:
+    return InstallmentQuerySet(Installment).with_figures_on(as_of)
+
+
+def installment_list(*, user: User, filters: Mapping[str, Any] | None = None, as_of: dt.date) -> QuerySet[Installment]:
+    """Installments the user may see, filtered, each with its figures and status on ``as_of``
+    (``figures.InstallmentFigures`` on ``row.figures``). Raises ValidationError on bad filters."""
+    installments = restrict(installments_with_figures(as_of).select_related("contract", "customer"), user)
+    return apply_filters(InstallmentFilter(filters or {}, queryset=installments, as_of=as_of))
+
+
+def contract_list_with_figures(
+    *, user: User, filters: Mapping[str, Any] | None = None, as_of: dt.date
+) -> QuerySet[Contract]:
+    """``contracts.selectors.contract_list`` with each contract's plan carrying its figures on
+    ``as_of`` (for ``figures.summarize_installments``) and its milestones. Raises ValidationError."""
+    plan = installments_with_figures(as_of).order_by("sequence")
+    return contract_list(user=user, filters=filters).prefetch_related(
+        Prefetch("installments", queryset=plan),
+        Prefetch("milestones", queryset=Milestone.objects.order_by("reached_on", "pk")),
+    )
+
+
+def receipt_list(*, user: User, filters: Mapping[str, Any] | None = None) -> QuerySet[Receipt]:
+    """Receipts the user may see, filtered. Raises ValidationError on bad filters."""
+    return apply_filters(ReceiptFilter(filters or {}, queryset=receipts_visible_to(user)))

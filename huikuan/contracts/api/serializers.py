@@ -3,9 +3,6 @@ decide."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import TYPE_CHECKING, cast
-
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -17,29 +14,32 @@ from huikuan.contracts.choices import InstallmentStatus
 from huikuan.contracts.models import Contract, Installment, Milestone
 from huikuan.customers.models import Customer
 from huikuan.customers.selectors import customers_visible_to
-from huikuan.receivables.figures import status_of, summarize_installments
+from huikuan.receivables.figures import figures_of, summarize_installments
 from huikuan.terms.choices import MilestoneKind
 from huikuan.terms.models import PaymentTerms
 from huikuan.terms.selectors import terms_visible_to
-
-if TYPE_CHECKING:
-    from huikuan.receivables.figures import InstallmentWithFigures
 
 SMALL_MAX = 32767
 INT_MAX = 2147483647
 
 
 class InstallmentOutputSerializer(serializers.ModelSerializer):
-    """An installment with its figures as of the request's ``as_of`` date. The status is null while
-    the installment was not yet receivable on that date (a draft, or signed later)."""
+    """An installment with its figures as of the request's ``as_of`` date (set on the row by the
+    selector: ``receivables.figures.InstallmentFigures``). ``adjusted`` = ``credited`` (credit
+    notes and discounts) + ``written_off``. The status is null while the installment was not yet
+    receivable on that date (a draft, or signed later); ``partly_paid`` tells that money came in
+    for an installment still open, whatever its status (overdue, due or not due)."""
 
     contract_number = serializers.CharField(source="contract.number", read_only=True)
     customer_name = serializers.CharField(source="customer.name", read_only=True)
     amount = money_output()
-    collected = money_output(source="collected_as_of")
-    adjusted = money_output(source="adjusted_as_of")
-    open_amount = money_output(source="open_as_of")
+    collected = money_output(source="figures.collected")
+    adjusted = money_output(source="figures.adjusted")
+    credited = money_output(source="figures.credited")
+    written_off = money_output(source="figures.written_off")
+    open_amount = money_output(source="figures.open")
     status = serializers.SerializerMethodField()
+    partly_paid = serializers.BooleanField(source="figures.partly_paid", read_only=True)
 
     class Meta:
         model = Installment
@@ -61,17 +61,17 @@ class InstallmentOutputSerializer(serializers.ModelSerializer):
             "booked_on",
             "collected",
             "adjusted",
+            "credited",
+            "written_off",
             "open_amount",
             "status",
+            "partly_paid",
         ]
         read_only_fields = fields
 
     @extend_schema_field(serializers.ChoiceField(choices=InstallmentStatus.choices, allow_null=True))
-    def get_status(self, installment: InstallmentWithFigures) -> str | None:
-        as_of = self.context["as_of"]
-        if installment.booked_on is None or installment.booked_on > as_of:
-            return None
-        return status_of(installment, as_of)
+    def get_status(self, installment: Installment) -> str | None:
+        return figures_of(installment).status
 
 
 class ContractInstallmentSerializer(InstallmentOutputSerializer):
@@ -88,8 +88,11 @@ class ContractInstallmentSerializer(InstallmentOutputSerializer):
             "is_retention",
             "collected",
             "adjusted",
+            "credited",
+            "written_off",
             "open_amount",
             "status",
+            "partly_paid",
         ]
         read_only_fields = fields
 
@@ -147,9 +150,8 @@ class ContractOutputSerializer(serializers.ModelSerializer):
     @extend_schema_field(ContractFiguresSerializer)
     def get_figures(self, contract: Contract) -> dict:
         as_of = self.context["as_of"]
-        # the view prefetches the installments annotated for ``as_of``: no query per contract
-        installments = cast("Iterable[InstallmentWithFigures]", contract.installments.all())
-        figures = summarize_installments(contract.amount, installments, as_of)
+        # the selector prefetches the installments with their figures on ``as_of``: no query per contract
+        figures = summarize_installments(contract.amount, contract.installments.all(), as_of)
         return ContractFiguresSerializer(
             {
                 "as_of": as_of,

@@ -1,4 +1,4 @@
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status
 from rest_framework.decorators import action
@@ -6,7 +6,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from huikuan.accounts.roles import Perm
-from huikuan.api.tools import AS_OF_PARAMETER, ServiceViewSet
+from huikuan.api.tools import AS_OF_PARAMETER, SELECTOR_FILTER_BACKENDS, ServiceViewSet
 from huikuan.contracts.api.serializers import (
     ApplyTermsInputSerializer,
     CancelInputSerializer,
@@ -19,9 +19,9 @@ from huikuan.contracts.api.serializers import (
     PlanInputSerializer,
     TerminateInputSerializer,
 )
-from huikuan.contracts.filters import ContractFilter, InstallmentFilter, MilestoneFilter
+from huikuan.contracts.filters import ContractFilter, MilestoneFilter
 from huikuan.contracts.models import Contract, Installment, Milestone
-from huikuan.contracts.selectors import contracts_visible_to, installments_visible_to, milestones_visible_to
+from huikuan.contracts.selectors import milestones_visible_to
 from huikuan.contracts.services import (
     contract_activate,
     contract_apply_terms,
@@ -32,7 +32,8 @@ from huikuan.contracts.services import (
     contract_update,
     milestone_record,
 )
-from huikuan.receivables.figures import with_figures
+from huikuan.receivables.filters import InstallmentFilter
+from huikuan.receivables.selectors import contract_list_with_figures, installment_list
 
 CONTRACT_OUT = {200: ContractOutputSerializer}
 
@@ -49,17 +50,14 @@ class ContractViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ServiceV
 
     serializer_class = ContractOutputSerializer
     filterset_class = ContractFilter
+    filter_backends = SELECTOR_FILTER_BACKENDS
     search_fields = ["number", "title", "customer__name", "customer__code"]
     ordering_fields = ["signed_on", "number", "amount", "created_at"]
     ordering = ["-signed_on", "-pk"]
     write_perm = Perm.CONTRACT_CHANGE
 
     def get_queryset(self) -> QuerySet[Contract]:
-        installments = with_figures(Installment.objects.order_by("sequence"), self.as_of)
-        return contracts_visible_to(self.user).prefetch_related(
-            Prefetch("installments", queryset=installments),
-            Prefetch("milestones", queryset=Milestone.objects.order_by("reached_on", "pk")),
-        )
+        return contract_list_with_figures(user=self.user, filters=self.request.query_params, as_of=self.as_of)
 
     def create(self, request: Request) -> Response:
         contract = contract_create(actor=self.user, **self.parse(ContractCreateInputSerializer))
@@ -130,12 +128,13 @@ class InstallmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Servi
 
     serializer_class = InstallmentOutputSerializer
     filterset_class = InstallmentFilter
+    filter_backends = SELECTOR_FILTER_BACKENDS
     search_fields = ["label", "contract__number", "customer__name", "customer__code"]
-    ordering_fields = ["due_date", "amount", "open_as_of", "sequence"]
+    ordering_fields = ["due_date", "amount", "sequence"]
     ordering = ["due_date", "contract_id", "sequence"]
 
     def get_queryset(self) -> QuerySet[Installment]:
-        return with_figures(installments_visible_to(self.user), self.as_of)
+        return installment_list(user=self.user, filters=self.request.query_params, as_of=self.as_of)
 
 
 class MilestoneViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ServiceViewSet):

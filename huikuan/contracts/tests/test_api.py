@@ -242,8 +242,8 @@ def test_installment_list_does_a_fixed_number_of_queries(
     for index in range(4):
         make_book(make_user(f"rep{index}"))
     client = api_client(manager)
-    # when
-    with django_assert_max_num_queries(4):
+    # when: the page's figures are two grouped queries over its rows, whatever the page size
+    with django_assert_max_num_queries(6):
         response = client.get("/api/v1/installments/", {"as_of": "2025-03-15"})
     # then
     assert response.json()["count"] == 12
@@ -272,7 +272,7 @@ def test_contract_list_does_a_fixed_number_of_queries(
         make_book(make_user(f"rep{index}"))
     client = api_client(manager)
     # when: the figures come from the prefetched installments, not a query per contract
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(8):
         response = client.get("/api/v1/contracts/", {"as_of": "2025-03-15"})
     # then
     assert response.json()["count"] == 8

@@ -1,4 +1,4 @@
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status
@@ -7,7 +7,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from huikuan.accounts.roles import Perm
-from huikuan.api.tools import AS_OF_PARAMETER, ServiceViewSet, actor_company
+from huikuan.api.tools import AS_OF_PARAMETER, SELECTOR_FILTER_BACKENDS, ServiceViewSet, actor_company
 from huikuan.customers.api.serializers import (
     CustomerBalanceSerializer,
     CustomerCreateInputSerializer,
@@ -15,8 +15,8 @@ from huikuan.customers.api.serializers import (
     CustomerUpdateInputSerializer,
 )
 from huikuan.customers.filters import CustomerFilter
-from huikuan.customers.models import Contact, Customer
-from huikuan.customers.selectors import customers_visible_to
+from huikuan.customers.models import Customer
+from huikuan.customers.selectors import customer_list
 from huikuan.customers.services import customer_create, customer_update
 from huikuan.receivables.figures import customer_balance
 
@@ -31,17 +31,14 @@ class CustomerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ServiceV
 
     serializer_class = CustomerOutputSerializer
     filterset_class = CustomerFilter
+    filter_backends = SELECTOR_FILTER_BACKENDS
     search_fields = ["code", "name", "tax_id"]
     ordering_fields = ["code", "name", "created_at", "credit_limit"]
     ordering = ["code"]
     write_perm = Perm.CUSTOMER_CHANGE
 
     def get_queryset(self) -> QuerySet[Customer]:
-        return (
-            customers_visible_to(self.user)
-            .select_related("owner")
-            .prefetch_related("tags", Prefetch("contacts", queryset=Contact.objects.order_by("-is_primary", "pk")))
-        )
+        return customer_list(user=self.user, filters=self.request.query_params)
 
     def create(self, request: Request) -> Response:
         data = self.parse(CustomerCreateInputSerializer)

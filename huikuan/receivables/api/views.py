@@ -8,7 +8,7 @@ from rest_framework.response import Response
 
 from huikuan.accounts.roles import Perm
 from huikuan.api.idempotency import IDEMPOTENCY_PARAMETER, idempotent
-from huikuan.api.tools import ServiceViewSet
+from huikuan.api.tools import SELECTOR_FILTER_BACKENDS, ServiceViewSet
 from huikuan.core.errors import DomainError
 from huikuan.receivables.api.serializers import (
     AdjustmentCreateInputSerializer,
@@ -26,7 +26,7 @@ from huikuan.receivables.api.serializers import (
 from huikuan.receivables.errors import ReceivableErrorCode
 from huikuan.receivables.filters import AdjustmentFilter, AllocationFilter, ReceiptFilter
 from huikuan.receivables.models import Adjustment, Allocation, Receipt
-from huikuan.receivables.selectors import adjustments_visible_to, allocations_visible_to, receipts_visible_to
+from huikuan.receivables.selectors import adjustments_visible_to, allocations_visible_to, receipt_list
 from huikuan.receivables.services.adjustments import adjustment_create, adjustment_reverse
 from huikuan.receivables.services.allocations import (
     AllocationLine,
@@ -54,13 +54,14 @@ class ReceiptViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ServiceVi
 
     serializer_class = ReceiptOutputSerializer
     filterset_class = ReceiptFilter
+    filter_backends = SELECTOR_FILTER_BACKENDS
     search_fields = ["number", "payer_name", "bank_reference", "memo", "customer__name", "customer__code"]
     ordering_fields = ["received_on", "amount", "number", "created_at"]
     ordering = ["-received_on", "-pk"]
     write_perm = Perm.RECEIPT_CHANGE
 
     def get_queryset(self) -> QuerySet[Receipt]:
-        return receipts_visible_to(self.user)
+        return receipt_list(user=self.user, filters=self.request.query_params)
 
     def create(self, request: Request) -> Response:
         def record() -> Response:
