@@ -23,6 +23,7 @@ class Scope(models.TextChoices):
 
 
 class Perm(models.TextChoices):
+    AUDIT_READ = "audit.read", _("Read and export the audit trail")
     CUSTOMER_CHANGE = "customer.change", _("Change customers")
     CONTRACT_CHANGE = "contract.change", _("Change contracts and plans")
     TERMS_CHANGE = "terms.change", _("Change payment terms templates")
@@ -50,7 +51,7 @@ ROLE_PERMS: dict[str, frozenset[str]] = {
     Role.SALES_REP: frozenset(
         {Perm.CUSTOMER_CHANGE, Perm.CONTRACT_CHANGE, Perm.RECEIPT_CHANGE, Perm.ALLOCATION_CHANGE}
     ),
-    Role.AUDITOR: frozenset(),
+    Role.AUDITOR: frozenset({Perm.AUDIT_READ}),
 }
 
 DEFAULT_SCOPE: dict[str, str] = {
