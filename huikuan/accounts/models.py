@@ -2,7 +2,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from huikuan.accounts.roles import ROLE_PERMS, Role, Scope
+from huikuan.accounts.roles import READ_PERMS, ROLE_PERMS, Role, Scope
 from huikuan.core.money import currency_field
 
 
@@ -73,4 +73,4 @@ class User(AbstractUser):
 
     @property
     def is_read_only(self) -> bool:
-        return not self.is_superuser and not ROLE_PERMS.get(self.role)
+        return not self.is_superuser and not (ROLE_PERMS.get(self.role, frozenset()) - READ_PERMS)

@@ -23,6 +23,7 @@ class Scope(models.TextChoices):
 
 
 class Perm(models.TextChoices):
+    AUDIT_READ = "audit.read", _("Read and export the audit trail")
     CUSTOMER_CHANGE = "customer.change", _("Change customers")
     CONTRACT_CHANGE = "contract.change", _("Change contracts and plans")
     TERMS_CHANGE = "terms.change", _("Change payment terms templates")
@@ -35,6 +36,8 @@ class Perm(models.TextChoices):
 
 
 ALL_PERMS = frozenset(Perm)
+# Permissions to read, not change: a role holding only these is read-only.
+READ_PERMS = frozenset({Perm.AUDIT_READ})
 
 ROLE_PERMS: dict[str, frozenset[str]] = {
     Role.ADMIN: ALL_PERMS,
@@ -54,7 +57,7 @@ ROLE_PERMS: dict[str, frozenset[str]] = {
     Role.SALES_REP: frozenset(
         {Perm.CUSTOMER_CHANGE, Perm.CONTRACT_CHANGE, Perm.RECEIPT_CHANGE, Perm.ALLOCATION_CHANGE}
     ),
-    Role.AUDITOR: frozenset(),
+    Role.AUDITOR: frozenset({Perm.AUDIT_READ}),
 }
 
 DEFAULT_SCOPE: dict[str, str] = {

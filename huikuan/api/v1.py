@@ -4,6 +4,7 @@ from django.urls import path
 from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
+from huikuan.audit.api.views import AuditEventViewSet
 from huikuan.contracts.api.views import ContractViewSet, InstallmentViewSet, MilestoneViewSet
 from huikuan.customers.api.views import CustomerViewSet
 from huikuan.periods.api.views import ClosedPeriodViewSet
@@ -20,6 +21,7 @@ router.register("receipts", ReceiptViewSet, basename="receipt")
 router.register("allocations", AllocationViewSet, basename="allocation")
 router.register("adjustments", AdjustmentViewSet, basename="adjustment")
 router.register("closed-periods", ClosedPeriodViewSet, basename="closed-period")
+router.register("audit-events", AuditEventViewSet, basename="audit-event")
 
 urlpatterns = [
     path("auth/token/", obtain_auth_token, name="api-token"),

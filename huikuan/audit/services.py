@@ -1,37 +1,125 @@
-"""The one audit call every service makes."""
+"""The one audit call every service makes, and the check of the chain it builds."""
 
 from __future__ import annotations
 
 import datetime as dt
+import uuid
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Model
+from django.db import IntegrityError, transaction
+from django.db.models import Model, QuerySet
+from django.utils import timezone
 
-from huikuan.audit.models import AuditEvent
+from huikuan.audit import chain
+from huikuan.audit.models import AuditEvent, ChainHead
+from huikuan.core.locking import for_update
+
+HEAD_PK = 1
 
 
 def _jsonable(value: Any) -> Any:
-    if isinstance(value, Decimal | dt.date):
+    if isinstance(value, Decimal | dt.date | uuid.UUID):
         return str(value)
     if isinstance(value, Model):
         return value.pk
+    if isinstance(value, QuerySet):
+        return [_jsonable(v) for v in value]
     if isinstance(value, dict):
         return {str(k): _jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
+    if isinstance(value, list | tuple | set | frozenset):
         return [_jsonable(v) for v in value]
-    return value
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    return str(value)
+
+
+def _company_id(target: Model) -> int | None:
+    if target._meta.label_lower == "accounts.company":
+        return target.pk
+    return getattr(target, "company_id", None)
+
+
+def _locked_head() -> ChainHead:
+    """The chain head, locked until the caller's transaction ends. Created from the last event
+    when missing (a fresh or flushed test database); a concurrent creator wins and we lock its row."""
+    head = for_update(ChainHead.objects).filter(pk=HEAD_PK).first()
+    if head is None:
+        last = AuditEvent.objects.order_by("-sequence").first()
+        try:
+            with transaction.atomic():
+                ChainHead.objects.create(
+                    pk=HEAD_PK, sequence=last.sequence if last else 0, hash=last.hash if last else chain.GENESIS
+                )
+        except IntegrityError:
+            pass
+        head = for_update(ChainHead.objects).get(pk=HEAD_PK)
+    return head
 
 
 def record(*, action: str, target: Model, actor: Any, reason: str = "", data: dict | None = None) -> AuditEvent:
-    """Write one audit row inside the caller's transaction, so it commits or rolls back with the change."""
-    return AuditEvent.objects.create(
-        company_id=getattr(target, "company_id", None),
-        actor=actor if getattr(actor, "pk", None) else None,
-        action=action,
-        target_type=target._meta.label_lower,
-        target_id=str(target.pk),
-        target_label=str(target)[:200],
-        reason=reason or "",
-        data=_jsonable(data or {}),
-    )
+    """Append one event to the audit chain inside the caller's transaction, so it commits or rolls
+    back with the change.
+
+    It locks the chain head, so call it after the service has taken every other lock it needs
+    (DESIGN.md, lock order): the head is the last lock of any transaction."""
+    fields: dict[str, Any] = {
+        "company_id": _company_id(target),
+        "actor_id": actor.pk if getattr(actor, "pk", None) else None,
+        "action": str(action),
+        "target_type": target._meta.label_lower,
+        "target_id": str(target.pk),
+        "target_label": str(target)[:200],
+        "reason": reason or "",
+        "data": _jsonable(data or {}),
+    }
+    with transaction.atomic(savepoint=False):
+        head = _locked_head()
+        created_at = timezone.now()
+        sequence = head.sequence + 1
+        digest = chain.event_hash(sequence=sequence, prev_hash=head.hash, created_at=created_at, **fields)
+        event = AuditEvent.objects.create(
+            sequence=sequence, prev_hash=head.hash, hash=digest, created_at=created_at, **fields
+        )
+        ChainHead.objects.filter(pk=HEAD_PK).update(sequence=sequence, hash=digest)
+    return event
+
+
+@dataclass(frozen=True)
+class ChainReport:
+    """What ``chain_verify`` found: ``count`` events checked, and the first broken link if any."""
+
+    count: int
+    broken_event_id: int | None = None
+    broken_sequence: int | None = None
+    problem: str = ""
+
+    @property
+    def intact(self) -> bool:
+        return not self.problem
+
+
+def chain_verify(*, batch_size: int = 2000) -> ChainReport:
+    """Walk the chain in sequence order and report the first event whose link does not hold: a
+    gap in the sequence, a previous-hash that is not the hash before it, a hash that does not
+    match the content, or a head that does not point at a stored event."""
+    head = ChainHead.objects.filter(pk=HEAD_PK).first()
+    prev_hash, expected, count = chain.GENESIS, 1, 0
+    events = AuditEvent.objects.order_by("sequence").iterator(chunk_size=batch_size)
+    for event in events:
+        problem = ""
+        if event.sequence != expected:
+            problem = f"sequence {event.sequence} where {expected} was expected (an event is missing)"
+        elif event.prev_hash != prev_hash:
+            problem = "its previous hash is not the hash of the event before it"
+        elif chain.hash_of_row(event) != event.hash:
+            problem = "its hash does not match its content (the row was changed)"
+        if problem:
+            return ChainReport(count, event.pk, event.sequence, problem)
+        prev_hash, expected, count = event.hash, expected + 1, count + 1
+    if count and head is None:
+        return ChainReport(count, None, None, "the chain head is missing")
+    if head is not None and (head.sequence > count or (head.sequence == count and head.hash != prev_hash)):
+        return ChainReport(count, None, head.sequence, "the chain head points past the last stored event")
+    return ChainReport(count)

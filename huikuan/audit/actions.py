@@ -1,0 +1,41 @@
+"""Every audit action, with the label people read (the stored value is the code)."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditAction(models.TextChoices):
+    CUSTOMER_CREATED = "customer.created", _("Customer created")
+    CUSTOMER_UPDATED = "customer.updated", _("Customer changed")
+    TERMS_CREATED = "terms.created", _("Payment terms template created")
+    TERMS_UPDATED = "terms.updated", _("Payment terms template changed")
+    CONTRACT_CREATED = "contract.created", _("Contract created")
+    CONTRACT_UPDATED = "contract.updated", _("Contract changed")
+    CONTRACT_PLAN_APPLIED = "contract.plan_applied", _("Plan generated from a template")
+    CONTRACT_PLAN_ENTERED = "contract.plan_entered", _("Plan entered")
+    CONTRACT_ACTIVATED = "contract.activated", _("Contract activated")
+    CONTRACT_TERMINATED = "contract.terminated", _("Contract terminated")
+    CONTRACT_CANCELLED = "contract.cancelled", _("Contract cancelled")
+    MILESTONE_RECORDED = "milestone.recorded", _("Milestone recorded")
+    RECEIPT_CREATED = "receipt.created", _("Receipt recorded")
+    RECEIPT_REVERSED = "receipt.reversed", _("Receipt reversed")
+    ALLOCATION_CREATED = "allocation.created", _("Receipt allocated")
+    ALLOCATION_REVERSED = "allocation.reversed", _("Allocation reversed")
+    ADJUSTMENT_CREDIT_NOTE = "adjustment.credit_note", _("Credit note recorded")
+    ADJUSTMENT_DISCOUNT = "adjustment.discount", _("Discount recorded")
+    ADJUSTMENT_WRITE_OFF = "adjustment.write_off", _("Bad debt written off")
+    ADJUSTMENT_REVERSED = "adjustment.reversed", _("Adjustment reversed")
+    ADMIN_ADDED = "admin.added", _("Added in the administration")
+    ADMIN_CHANGED = "admin.changed", _("Changed in the administration")
+    ADMIN_DELETED = "admin.deleted", _("Deleted in the administration")
+
+
+_LABELS: dict[str, Promise] = {str(value): label for value, label in AuditAction.choices}
+
+
+def action_label(action: str) -> str | Promise:
+    """The translated label of an action; an action without one yet shows as its code."""
+    return _LABELS.get(action, action)
