@@ -1,7 +1,7 @@
 """Settings, all read from the environment so one file serves development, tests and production.
 
 DATABASE_URL   sqlite:///path or postgres://user@host:port/name (default: SQLite in HUIKUAN_DATA_DIR)
-SECRET_KEY     required when DEBUG is off
+SECRET_KEY     default: a random key kept in HUIKUAN_DATA_DIR/secret_key, made on first run
 DEBUG          1/0 (default 0)
 ALLOWED_HOSTS  comma-separated (default: localhost,127.0.0.1)
 TIME_ZONE      default Asia/Shanghai
@@ -14,6 +14,8 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
+from huikuan.accounts import secret_key
+
 BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(os.environ.get("HUIKUAN_DATA_DIR", BASE_DIR.parent / "var"))
 
@@ -23,9 +25,10 @@ def env_flag(name: str, default: bool = False) -> bool:
 
 
 DEBUG = env_flag("DEBUG")
-# Without SECRET_KEY the development key is used; its "django-insecure-" prefix makes
-# `huikuan check --deploy` fail, so a production install cannot miss it.
-SECRET_KEY = os.environ.get("SECRET_KEY") or "django-insecure-huikuan-development-key-set-SECRET_KEY"  # noqa: S105
+# SECRET_KEY from the environment wins; without it every process of this install shares a random key
+# made once in the data directory (huikuan/accounts/secret_key.py). No key is written in the source:
+# a known key with DEBUG off is refused by a system check and at server start (accounts/checks.py).
+SECRET_KEY = os.environ.get("SECRET_KEY") or secret_key.load_or_create(DATA_DIR)
 
 ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ALLOWED_HOSTS", "localhost,127.0.0.1").split(",") if h]
 CSRF_TRUSTED_ORIGINS = [o.strip() for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()]
@@ -57,6 +60,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so a server refuses to start on a public SECRET_KEY with DEBUG off (accounts/checks.py).
+    "huikuan.accounts.checks.RefuseInsecureSettingsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
