@@ -30,6 +30,9 @@ class Perm(models.TextChoices):
     ALLOCATION_CHANGE = "allocation.change", _("Allocate and reverse allocations")
     ADJUSTMENT_CHANGE = "adjustment.change", _("Record credit notes and discounts")
     WRITE_OFF = "adjustment.write_off", _("Write off bad debts")
+    # Who owns a customer or contract decides who sees it and whose targets it counts towards, so
+    # handing records to someone else is for managers and finance, not for the reps themselves.
+    OWNER_CHANGE = "owner.change", _("Assign customers and contracts to another owner")
 
 
 ALL_PERMS = frozenset(Perm)
@@ -44,6 +47,7 @@ ROLE_PERMS: dict[str, frozenset[str]] = {
             Perm.RECEIPT_CHANGE,
             Perm.ALLOCATION_CHANGE,
             Perm.ADJUSTMENT_CHANGE,
+            Perm.OWNER_CHANGE,
         }
     ),
     Role.COLLECTOR: frozenset(),
