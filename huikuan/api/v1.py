@@ -1,9 +1,9 @@
 """The /api/v1/ routes of every app, in one router."""
 
 from django.urls import path
-from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
+from huikuan.api.auth import obtain_token
 from huikuan.contracts.api.views import ContractViewSet, InstallmentViewSet, MilestoneViewSet
 from huikuan.customers.api.views import CustomerViewSet
 from huikuan.receivables.api.views import AdjustmentViewSet, AllocationViewSet, ReceiptViewSet
@@ -20,6 +20,6 @@ router.register("allocations", AllocationViewSet, basename="allocation")
 router.register("adjustments", AdjustmentViewSet, basename="adjustment")
 
 urlpatterns = [
-    path("auth/token/", obtain_auth_token, name="api-token"),
+    path("auth/token/", obtain_token, name="api-token"),
     *router.urls,
 ]
