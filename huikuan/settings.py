@@ -1,18 +1,22 @@
 """Settings, all read from the environment so one file serves development, tests and production.
 
 DATABASE_URL   sqlite:///path or postgres://user@host:port/name (default: SQLite in HUIKUAN_DATA_DIR)
-SECRET_KEY     required when DEBUG is off
+SECRET_KEY     default: a random key kept in HUIKUAN_DATA_DIR/secret_key, made on first run
 DEBUG          1/0 (default 0)
 ALLOWED_HOSTS  comma-separated (default: localhost,127.0.0.1)
 TIME_ZONE      default Asia/Shanghai
 LANGUAGE_CODE  default zh-hans
 """
 
+import datetime as dt
 import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+
+from huikuan.accounts import secret_key
 
 BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(os.environ.get("HUIKUAN_DATA_DIR", BASE_DIR.parent / "var"))
@@ -22,10 +26,22 @@ def env_flag(name: str, default: bool = False) -> bool:
     return os.environ.get(name, "1" if default else "0").strip().lower() in {"1", "true", "yes", "on"}
 
 
+def env_int(name: str, default: int, *, minimum: int = 0) -> int:
+    raw = os.environ.get(name, "").strip()
+    try:
+        value = int(raw) if raw else default
+    except ValueError:
+        value = minimum - 1
+    if value < minimum:
+        raise ImproperlyConfigured(f"{name} must be a whole number of at least {minimum}, not {raw!r}")
+    return value
+
+
 DEBUG = env_flag("DEBUG")
-# Without SECRET_KEY the development key is used; its "django-insecure-" prefix makes
-# `huikuan check --deploy` fail, so a production install cannot miss it.
-SECRET_KEY = os.environ.get("SECRET_KEY") or "django-insecure-huikuan-development-key-set-SECRET_KEY"  # noqa: S105
+# SECRET_KEY from the environment wins; without it every process of this install shares a random key
+# made once in the data directory (huikuan/accounts/secret_key.py). No key is written in the source:
+# a known key with DEBUG off is refused by a system check and at server start (accounts/checks.py).
+SECRET_KEY = os.environ.get("SECRET_KEY") or secret_key.load_or_create(DATA_DIR)
 
 ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ALLOWED_HOSTS", "localhost,127.0.0.1").split(",") if h]
 CSRF_TRUSTED_ORIGINS = [o.strip() for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()]
@@ -40,6 +56,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "rest_framework",
     "rest_framework.authtoken",
+    "axes",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -58,6 +75,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so a server refuses to start on a public SECRET_KEY with DEBUG off (accounts/checks.py).
+    "huikuan.accounts.checks.RefuseInsecureSettingsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -68,6 +87,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes requires: turns a locked-out sign-in into its answer (accounts/lockout.py).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "huikuan.urls"
@@ -113,6 +134,25 @@ def database_config() -> dj_database_url.DBConfig:
 DATABASES = {"default": database_config()}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
+
+# Sign-in throttling (django-axes, huikuan/accounts/lockout.py): the axes backend refuses any sign-in
+# of a user, or from an address, with LOGIN_FAILURE_LIMIT failures within the cool-off, before the
+# password is even checked. Every sign-in path must call authenticate() with the request.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("HUIKUAN_LOGIN_FAILURE_LIMIT", 10, minimum=1)
+# 0 minutes: locked until an administrator unlocks (huikuan axes_reset_username / axes_reset_ip).
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("HUIKUAN_LOGIN_COOLOFF_MINUTES", 15)) or None
+# Each alone: guessing one user's password from many addresses, or many users' from one address.
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_CALLABLE = "huikuan.accounts.lockout.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "huikuan.accounts.lockout.client_ip"
+HUIKUAN_PROXY_COUNT = env_int("HUIKUAN_PROXY_COUNT", 0)
+# Lockouts are lifted with the axes_reset commands; its admin pages would be untranslated and unscoped.
+AXES_ENABLE_ADMIN = False
+AXES_VERBOSE = False  # no banner on every command
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -33,6 +33,9 @@ class Perm(models.TextChoices):
     WRITE_OFF = "adjustment.write_off", _("Write off bad debts")
     PERIOD_CLOSE = "period.close", _("Close months")
     PERIOD_REOPEN = "period.reopen", _("Reopen closed months")
+    # Who owns a customer or contract decides who sees it and whose targets it counts towards, so
+    # handing records to someone else is for managers and finance, not for the reps themselves.
+    OWNER_CHANGE = "owner.change", _("Assign customers and contracts to another owner")
 
 
 ALL_PERMS = frozenset(Perm)
@@ -51,6 +54,7 @@ ROLE_PERMS: dict[str, frozenset[str]] = {
             Perm.RECEIPT_CHANGE,
             Perm.ALLOCATION_CHANGE,
             Perm.ADJUSTMENT_CHANGE,
+            Perm.OWNER_CHANGE,
         }
     ),
     Role.COLLECTOR: frozenset(),

@@ -1,9 +1,9 @@
 """The /api/v1/ routes of every app, in one router."""
 
 from django.urls import path
-from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
+from huikuan.api.auth import obtain_token
 from huikuan.audit.api.views import AuditEventViewSet
 from huikuan.contracts.api.views import ContractViewSet, InstallmentViewSet, MilestoneViewSet
 from huikuan.customers.api.views import CustomerViewSet
@@ -24,6 +24,6 @@ router.register("closed-periods", ClosedPeriodViewSet, basename="closed-period")
 router.register("audit-events", AuditEventViewSet, basename="audit-event")
 
 urlpatterns = [
-    path("auth/token/", obtain_auth_token, name="api-token"),
+    path("auth/token/", obtain_token, name="api-token"),
     *router.urls,
 ]

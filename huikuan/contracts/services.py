@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from huikuan.accounts.models import User
+from huikuan.accounts.owners import check_owner, owner_change_data
 from huikuan.accounts.roles import Perm
 from huikuan.accounts.scope import require, require_company, require_visible
 from huikuan.audit import services as audit
@@ -68,11 +69,6 @@ def _check_dates(contract: Contract) -> None:
     )
 
 
-def _check_owner(owner: User, company_id: int) -> None:
-    if not owner.is_active or (owner.company_id != company_id and not owner.is_superuser):
-        raise DomainError("invalid_owner", _("The owner must be an active user of the company."), field="owner")
-
-
 @transaction.atomic
 def contract_create(
     *,
@@ -104,8 +100,9 @@ def contract_create(
     values = _check_values(
         {"title": title, "amount": amount, "currency": currency, "vat_rate": vat_rate}, currency=currency
     )
+    # The customer's owner by default; anyone else needs Perm.OWNER_CHANGE unless it is the actor.
+    check_owner(actor=actor, owner=owner or customer.owner, company_id=company.pk, keeps=customer.owner, creating=True)
     owner = owner or customer.owner
-    _check_owner(owner, company.pk)
     contract = Contract(
         company=company,
         customer=customer,
@@ -151,8 +148,9 @@ def contract_update(*, actor: User, contract: Contract, **changes: Any) -> Contr
                 field=field,
             )
     values = _check_values(dict(changes), currency=contract.currency)
-    if "owner" in values:
-        _check_owner(values["owner"], contract.company_id)
+    previous_owner = contract.owner if "owner" in values else None
+    if previous_owner is not None:
+        check_owner(actor=actor, owner=values["owner"], company_id=contract.company_id, keeps=previous_owner)
     before = {field: str(getattr(contract, field)) for field in values}
     for field, value in values.items():
         setattr(contract, field, value)
@@ -166,6 +164,13 @@ def contract_update(*, actor: User, contract: Contract, **changes: Any) -> Contr
         actor=actor,
         data={"before": before, "after": {k: str(v) for k, v in values.items()}},
     )
+    if previous_owner is not None and contract.owner_id != previous_owner.pk:
+        audit.record(
+            action="contract.owner_changed",
+            target=contract,
+            actor=actor,
+            data=owner_change_data(before=previous_owner, after=contract.owner),
+        )
     return contract
 
 

@@ -12,7 +12,8 @@ from stdnum.cn import uscc
 from stdnum.exceptions import ValidationError as StdnumError
 
 from huikuan.accounts.models import Company, User
-from huikuan.accounts.roles import Perm, Scope
+from huikuan.accounts.owners import check_owner, owner_change_data
+from huikuan.accounts.roles import Perm
 from huikuan.accounts.scope import require, require_company, require_visible
 from huikuan.audit import services as audit
 from huikuan.core import money
@@ -21,6 +22,7 @@ from huikuan.core.errors import DomainError
 from huikuan.core.locking import for_update
 from huikuan.core.numbering import assign_number
 from huikuan.customers.models import Contact, Customer, CustomerStatus, Tag
+from huikuan.customers.selectors import customers_visible_to
 from huikuan.terms.models import PaymentTerms
 
 EDITABLE_FIELDS = ("name", "tax_id", "address", "owner", "credit_limit", "default_terms", "status", "notes")
@@ -39,17 +41,9 @@ def normalize_tax_id(value: str) -> str:
         ) from error
 
 
-def _check_owner(*, actor: User, owner: User, company: Company) -> None:
-    if not owner.is_active or (owner.company_id != company.pk and not owner.is_superuser):
-        raise DomainError("invalid_owner", _("The owner must be an active user of the company."), field="owner")
-    if actor.is_superuser or actor.scope in (Scope.COMPANY, Scope.GROUP):
-        return
-    same_team = actor.scope == Scope.TEAM and actor.team_id and owner.team_id == actor.team_id
-    if owner.pk != actor.pk and not same_team:
-        raise DomainError("invalid_owner", _("You can only assign customers within your scope."), field="owner")
-
-
-def _check_values(*, company: Company, values: Mapping[str, Any], exclude_pk: int | None = None) -> dict[str, Any]:
+def _check_values(
+    *, actor: User, company: Company, values: Mapping[str, Any], exclude_pk: int | None = None
+) -> dict[str, Any]:
     cleaned = dict(values)
     if "name" in cleaned:
         cleaned["name"] = (cleaned["name"] or "").strip()
@@ -63,11 +57,13 @@ def _check_values(*, company: Company, values: Mapping[str, Any], exclude_pk: in
                 same_tax_id = same_tax_id.exclude(pk=exclude_pk)
             clash = same_tax_id.first()
             if clash is not None:
-                raise DomainError(
-                    "duplicate_tax_id",
-                    _("Customer %(code)s already has this tax id.") % {"code": clash.code},
-                    field="tax_id",
-                )
+                # A tax id is unique in the company, so a clash cannot be hidden; but only someone
+                # who may see the other customer learns which one it is (issue 11, item 9).
+                if customers_visible_to(actor).filter(pk=clash.pk).exists():
+                    message = _("Customer %(code)s already has this tax id.") % {"code": clash.code}
+                else:
+                    message = _("Another customer of the company already has this tax id.")
+                raise DomainError("duplicate_tax_id", message, field="tax_id")
     if "credit_limit" in cleaned:
         cleaned["credit_limit"] = money.validate_amount(
             Decimal(cleaned["credit_limit"] or 0), company.currency, field="credit_limit", allow_zero=True
@@ -127,8 +123,9 @@ def customer_create(
     require(actor, Perm.CUSTOMER_CHANGE)
     require_company(actor, company.pk)
     owner = owner or actor
-    _check_owner(actor=actor, owner=owner, company=company)
+    check_owner(actor=actor, owner=owner, company_id=company.pk, creating=True)
     values = _check_values(
+        actor=actor,
         company=company,
         values={
             "name": name,
@@ -173,9 +170,10 @@ def customer_update(
         raise DomainError("not_editable", _("This field cannot be changed."), field=sorted(unknown)[0])
     require_visible(actor, customer, owner="owner")
     customer = for_update(Customer.objects).get(pk=customer.pk)
-    if "owner" in changes:
-        _check_owner(actor=actor, owner=changes["owner"], company=customer.company)
-    values = _check_values(company=customer.company, values=changes, exclude_pk=customer.pk)
+    previous_owner = customer.owner if "owner" in changes else None
+    if previous_owner is not None:
+        check_owner(actor=actor, owner=changes["owner"], company_id=customer.company_id, keeps=previous_owner)
+    values = _check_values(actor=actor, company=customer.company, values=changes, exclude_pk=customer.pk)
     before = {field: getattr(customer, field) for field in values}
     for field, value in values.items():
         setattr(customer, field, value)
@@ -190,4 +188,11 @@ def customer_update(
         actor=actor,
         data={"before": {k: str(v) for k, v in before.items()}, "after": {k: str(v) for k, v in values.items()}},
     )
+    if previous_owner is not None and customer.owner_id != previous_owner.pk:
+        audit.record(
+            action="customer.owner_changed",
+            target=customer,
+            actor=actor,
+            data=owner_change_data(before=previous_owner, after=customer.owner),
+        )
     return customer

@@ -144,8 +144,9 @@ def test_rep_owns_what_they_create_and_cannot_give_it_to_another_team(api_client
     # then
     assert own.status_code == 201
     assert own.json()["owner"] == rep.pk
+    # the outsider is refused like an id that does not exist (issue 11, item 9)
     assert given_away.status_code == 400
-    assert given_away.json()["code"] == "invalid_owner"
+    assert list(given_away.json()["fields"]) == ["owner"]
     assert list(Customer.objects.values_list("name", flat=True)) == ["丁方有限公司"]
 
 
