@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
 import string
 from typing import cast
 
-from django.db import IntegrityError, transaction
-from django.db.models import F, Field, Model
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Field, Model
 from django.utils.translation import gettext as _
 
 from huikuan.core.errors import DomainError
@@ -32,6 +33,27 @@ def validate_pattern(pattern: str) -> None:
         ) from error
 
 
+def _increment(company_id: int, kind: str, period: str) -> int | None:
+    """Add one to a series and return the new value in one statement (the row stays locked until
+    the caller's transaction ends); None when the series has no row yet."""
+    table = connection.ops.quote_name(NumberSequence._meta.db_table)
+    where = " WHERE company_id = %s AND kind = %s AND period = %s"
+    params = [company_id, kind, period]
+    # S608: only our own table name is formatted in; the values are parameters.
+    with connection.cursor() as cursor:
+        if _has_returning():
+            cursor.execute(f"UPDATE {table} SET last_value = last_value + 1{where} RETURNING last_value", params)  # noqa: S608
+        else:  # SQLite before 3.35: the write lock is held since BEGIN IMMEDIATE, so read it back
+            cursor.execute(f"UPDATE {table} SET last_value = last_value + 1{where}", params)  # noqa: S608
+            cursor.execute(f"SELECT last_value FROM {table}{where}", params)  # noqa: S608
+        row = cursor.fetchone()
+    return None if row is None else int(row[0])
+
+
+def _has_returning() -> bool:
+    return connection.vendor != "sqlite" or sqlite3.sqlite_version_info >= (3, 35)
+
+
 def next_number(*, company, kind: str, pattern: str, on: dt.date) -> str:
     """Hand out the next number of a kind for a company; yearly or monthly series restart."""
     validate_pattern(pattern)
@@ -41,19 +63,16 @@ def next_number(*, company, kind: str, pattern: str, on: dt.date) -> str:
         period = f"{on.year:04d}"
     else:
         period = ""
-    with transaction.atomic():
-        updated = NumberSequence.objects.filter(company=company, kind=kind, period=period).update(
-            last_value=F("last_value") + 1
-        )
-        if not updated:
-            try:
-                with transaction.atomic():
-                    NumberSequence.objects.create(company=company, kind=kind, period=period, last_value=1)
-            except IntegrityError:
-                NumberSequence.objects.filter(company=company, kind=kind, period=period).update(
-                    last_value=F("last_value") + 1
-                )
-        seq = NumberSequence.objects.get(company=company, kind=kind, period=period).last_value
+    seq = _increment(company.pk, kind, period)
+    if seq is None:
+        try:
+            with transaction.atomic():  # a savepoint: a concurrent first number may win the insert
+                NumberSequence.objects.create(company=company, kind=kind, period=period, last_value=1)
+            seq = 1
+        except IntegrityError:
+            seq = _increment(company.pk, kind, period)
+    if seq is None:  # pragma: no cover - the row exists once the insert above lost to another
+        raise RuntimeError("number sequence row vanished")
     return pattern.format(year=on.year, month=on.month, seq=seq, company=company.code)
 
 
