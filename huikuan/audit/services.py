@@ -13,6 +13,7 @@ from django.db.models import Model, QuerySet
 from django.utils import timezone
 
 from huikuan.audit import chain
+from huikuan.audit.actions import AuditAction
 from huikuan.audit.models import AuditEvent, ChainHead
 from huikuan.core.locking import for_update
 
@@ -58,7 +59,7 @@ def _locked_head() -> ChainHead:
     return head
 
 
-def record(*, action: str, target: Model, actor: Any, reason: str = "", data: dict | None = None) -> AuditEvent:
+def record(*, action: AuditAction, target: Model, actor: Any, reason: str = "", data: dict | None = None) -> AuditEvent:
     """Append one event to the audit chain inside the caller's transaction, so it commits or rolls
     back with the change.
 
@@ -67,7 +68,9 @@ def record(*, action: str, target: Model, actor: Any, reason: str = "", data: di
     fields: dict[str, Any] = {
         "company_id": _company_id(target),
         "actor_id": actor.pk if getattr(actor, "pk", None) else None,
-        "action": str(action),
+        # an action outside the enum is a programming error: refuse it (ValueError) rather than
+        # write a code no label, filter or report knows
+        "action": AuditAction(action).value,
         "target_type": target._meta.label_lower,
         "target_id": str(target.pk),
         "target_label": str(target)[:200],

@@ -18,6 +18,7 @@ from huikuan.accounts.owners import check_owner, owner_change_data
 from huikuan.accounts.roles import Perm
 from huikuan.accounts.scope import require, require_company, require_visible
 from huikuan.audit import services as audit
+from huikuan.audit.actions import AuditAction
 from huikuan.contracts.choices import ContractStatus
 from huikuan.contracts.lock_objects import contract_for_update
 from huikuan.contracts.models import Contract, Installment, Milestone
@@ -124,7 +125,7 @@ def contract_create(
         on=signed_on,
     )
     contract.save()
-    audit.record(action="contract.created", target=contract, actor=actor)
+    audit.record(action=AuditAction.CONTRACT_CREATED, target=contract, actor=actor)
     if terms is not None:
         contract_apply_terms(actor=actor, contract=contract, terms=terms, base_date=base_date)
     return contract
@@ -159,14 +160,14 @@ def contract_update(*, actor: User, contract: Contract, **changes: Any) -> Contr
     if "currency" in values:
         contract.installments.update(currency=contract.currency)
     audit.record(
-        action="contract.updated",
+        action=AuditAction.CONTRACT_UPDATED,
         target=contract,
         actor=actor,
         data={"before": before, "after": {k: str(v) for k, v in values.items()}},
     )
     if previous_owner is not None and contract.owner_id != previous_owner.pk:
         audit.record(
-            action="contract.owner_changed",
+            action=AuditAction.CONTRACT_OWNER_CHANGED,
             target=contract,
             actor=actor,
             data=owner_change_data(before=previous_owner, after=contract.owner),
@@ -232,7 +233,7 @@ def contract_apply_terms(
     contract.terms = terms
     contract.save(update_fields=["terms", "updated_at"])
     audit.record(
-        action="contract.plan_applied",
+        action=AuditAction.CONTRACT_PLAN_APPLIED,
         target=contract,
         actor=actor,
         data={"terms": terms.pk, "installments": [[str(i.amount), str(i.due_date)] for i in installments]},
@@ -292,7 +293,7 @@ def contract_set_installments(
     result = _replace_plan(contract, planned)
     contract.terms = None
     contract.save(update_fields=["terms", "updated_at"])
-    audit.record(action="contract.plan_entered", target=contract, actor=actor)
+    audit.record(action=AuditAction.CONTRACT_PLAN_ENTERED, target=contract, actor=actor)
     return result
 
 
@@ -321,7 +322,7 @@ def contract_activate(*, actor: User, contract: Contract) -> Contract:
     contract.status = ContractStatus.ACTIVE
     contract.activated_at = timezone.now()
     contract.save(update_fields=["status", "activated_at", "updated_at"])
-    audit.record(action="contract.activated", target=contract, actor=actor)
+    audit.record(action=AuditAction.CONTRACT_ACTIVATED, target=contract, actor=actor)
     return contract
 
 
@@ -364,7 +365,7 @@ def milestone_record(*, actor: User, contract: Contract, kind: str, reached_on: 
     )
     fixed = _fix_due_dates_from_milestones(contract)
     audit.record(
-        action="milestone.recorded",
+        action=AuditAction.MILESTONE_RECORDED,
         target=milestone,
         actor=actor,
         data={"installments": {i.sequence: i.due_date for i in fixed}},
@@ -386,7 +387,7 @@ def contract_terminate(*, actor: User, contract: Contract, on: dt.date, reason: 
     contract.status = ContractStatus.TERMINATED
     contract.closed_on = on
     contract.save(update_fields=["status", "closed_on", "updated_at"])
-    audit.record(action="contract.terminated", target=contract, actor=actor, reason=reason)
+    audit.record(action=AuditAction.CONTRACT_TERMINATED, target=contract, actor=actor, reason=reason)
     return contract
 
 
@@ -405,7 +406,7 @@ def contract_cancel(*, actor: User, contract: Contract, reason: str) -> Contract
     contract.status = ContractStatus.CANCELLED
     contract.closed_on = today()
     contract.save(update_fields=["status", "closed_on", "updated_at"])
-    audit.record(action="contract.cancelled", target=contract, actor=actor, reason=reason)
+    audit.record(action=AuditAction.CONTRACT_CANCELLED, target=contract, actor=actor, reason=reason)
     return contract
 
 

@@ -16,6 +16,7 @@ from huikuan.accounts.owners import check_owner, owner_change_data
 from huikuan.accounts.roles import Perm
 from huikuan.accounts.scope import require, require_company, require_visible
 from huikuan.audit import services as audit
+from huikuan.audit.actions import AuditAction
 from huikuan.core import money
 from huikuan.core.dates import today
 from huikuan.core.errors import DomainError
@@ -149,7 +150,7 @@ def customer_create(
     customer = Customer.objects.create(company=company, code=code, owner=owner, **values)
     _set_tags(customer, tags)
     _set_contacts(customer, contacts)
-    audit.record(action="customer.created", target=customer, actor=actor)
+    audit.record(action=AuditAction.CUSTOMER_CREATED, target=customer, actor=actor)
     return customer
 
 
@@ -183,14 +184,14 @@ def customer_update(
     if contacts is not None:
         _set_contacts(customer, contacts)
     audit.record(
-        action="customer.updated",
+        action=AuditAction.CUSTOMER_UPDATED,
         target=customer,
         actor=actor,
         data={"before": {k: str(v) for k, v in before.items()}, "after": {k: str(v) for k, v in values.items()}},
     )
     if previous_owner is not None and customer.owner_id != previous_owner.pk:
         audit.record(
-            action="customer.owner_changed",
+            action=AuditAction.CUSTOMER_OWNER_CHANGED,
             target=customer,
             actor=actor,
             data=owner_change_data(before=previous_owner, after=customer.owner),

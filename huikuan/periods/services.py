@@ -13,6 +13,7 @@ from huikuan.accounts.models import Company, User
 from huikuan.accounts.roles import Perm
 from huikuan.accounts.scope import require, require_company
 from huikuan.audit import services as audit
+from huikuan.audit.actions import AuditAction
 from huikuan.core.dates import today
 from huikuan.core.errors import DomainError, require_reason
 from huikuan.periods.errors import PeriodErrorCode as Code
@@ -90,7 +91,7 @@ def period_close(*, actor: User, company: Company, month: dt.date) -> ClosedPeri
                 field="month",
             )
     period = ClosedPeriod.objects.create(company=company, month=month, closed_by=actor)
-    audit.record(action="period.closed", target=period, actor=actor, data={"month": month})
+    audit.record(action=AuditAction.PERIOD_CLOSED, target=period, actor=actor, data={"month": month})
     return period
 
 
@@ -113,5 +114,7 @@ def period_reopen(*, actor: User, period: ClosedPeriod, reason: str) -> ClosedPe
         )
     period.reopened_by, period.reopened_at, period.reopen_reason = actor, timezone.now(), reason
     period.save(update_fields=["reopened_by", "reopened_at", "reopen_reason"])
-    audit.record(action="period.reopened", target=period, actor=actor, reason=reason, data={"month": period.month})
+    audit.record(
+        action=AuditAction.PERIOD_REOPENED, target=period, actor=actor, reason=reason, data={"month": period.month}
+    )
     return period

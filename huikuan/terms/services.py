@@ -14,6 +14,7 @@ from huikuan.accounts.models import Company, User
 from huikuan.accounts.roles import Perm
 from huikuan.accounts.scope import require, require_company
 from huikuan.audit import services as audit
+from huikuan.audit.actions import AuditAction
 from huikuan.core import money
 from huikuan.core.errors import DomainError
 from huikuan.core.locking import for_update
@@ -77,7 +78,7 @@ def terms_create(
         company=company, name=_check_name(company, name), description=description, whole_units=whole_units
     )
     _write_lines(terms, specs)
-    audit.record(action="terms.created", target=terms, actor=actor)
+    audit.record(action=AuditAction.TERMS_CREATED, target=terms, actor=actor)
     return terms
 
 
@@ -108,7 +109,7 @@ def terms_update(
         specs = line_specs(lines)
         validate_lines(specs)
         _write_lines(terms, specs)
-    audit.record(action="terms.updated", target=terms, actor=actor)
+    audit.record(action=AuditAction.TERMS_UPDATED, target=terms, actor=actor)
     return terms
 
 

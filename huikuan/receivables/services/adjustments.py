@@ -12,6 +12,7 @@ from huikuan.accounts.models import User
 from huikuan.accounts.roles import Perm
 from huikuan.accounts.scope import require, require_visible
 from huikuan.audit import services as audit
+from huikuan.audit.actions import AuditAction
 from huikuan.contracts.models import Installment
 from huikuan.core import money
 from huikuan.core.dates import require_not_future, require_order, today
@@ -77,7 +78,9 @@ def adjustment_create(
         created_by=actor,
     )
     refresh_installment(installment)
-    audit.record(action=f"adjustment.{kind}", target=adjustment, actor=actor, reason=reason, data={"amount": amount})
+    audit.record(
+        action=AuditAction(f"adjustment.{kind}"), target=adjustment, actor=actor, reason=reason, data={"amount": amount}
+    )
     return adjustment
 
 
@@ -95,5 +98,5 @@ def adjustment_reverse(
     require_open(company_id=adjustment.company_id, day=reversed_on, field="reversed_on")
     mark_reversed([adjustment], actor=actor, reason=reason, reversed_on=reversed_on)
     refresh_installment(installment)
-    audit.record(action="adjustment.reversed", target=adjustment, actor=actor, reason=reason)
+    audit.record(action=AuditAction.ADJUSTMENT_REVERSED, target=adjustment, actor=actor, reason=reason)
     return adjustment

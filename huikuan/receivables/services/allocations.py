@@ -15,6 +15,7 @@ from huikuan.accounts.models import User
 from huikuan.accounts.roles import Perm
 from huikuan.accounts.scope import require, require_visible
 from huikuan.audit import services as audit
+from huikuan.audit.actions import AuditAction
 from huikuan.contracts.models import Installment
 from huikuan.core import money
 from huikuan.core.dates import require_not_future, require_order
@@ -106,7 +107,7 @@ def _allocate_locked(
     receipt.allocated_amount += amount
     refresh_installment(installment)
     audit.record(
-        action="allocation.created",
+        action=AuditAction.ALLOCATION_CREATED,
         target=allocation,
         actor=actor,
         data={"receipt": receipt.pk, "installment": installment.pk, "amount": amount},
@@ -240,5 +241,5 @@ def allocation_reverse(
     mark_reversed([allocation], actor=actor, reason=reason, reversed_on=reversed_on)
     refresh_installment(installment)
     refresh_receipt(receipt)
-    audit.record(action="allocation.reversed", target=allocation, actor=actor, reason=reason)
+    audit.record(action=AuditAction.ALLOCATION_REVERSED, target=allocation, actor=actor, reason=reason)
     return allocation

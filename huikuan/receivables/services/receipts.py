@@ -12,6 +12,7 @@ from huikuan.accounts.models import User
 from huikuan.accounts.roles import Perm
 from huikuan.accounts.scope import require, require_company, require_visible
 from huikuan.audit import services as audit
+from huikuan.audit.actions import AuditAction
 from huikuan.core import money
 from huikuan.core.dates import require_not_future, require_order
 from huikuan.core.errors import DomainError, require_reason
@@ -91,7 +92,7 @@ def receipt_create(
         memo=memo,
         created_by=actor,
     )
-    audit.record(action="receipt.created", target=receipt, actor=actor, data={"amount": amount})
+    audit.record(action=AuditAction.RECEIPT_CREATED, target=receipt, actor=actor, data={"amount": amount})
     return receipt
 
 
@@ -114,7 +115,7 @@ def receipt_reverse(*, actor: User, receipt: Receipt, reason: str, reversed_on: 
         refresh_installment(installment)
     refresh_receipt(receipt)
     audit.record(
-        action="receipt.reversed",
+        action=AuditAction.RECEIPT_REVERSED,
         target=receipt,
         actor=actor,
         reason=reason,
