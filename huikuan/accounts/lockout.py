@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from huikuan.accounts.models import User
 from huikuan.audit import services as audit
+from huikuan.audit.actions import AuditAction
 
 LOCKED_OUT = "locked_out"
 STATUS = 429
@@ -83,7 +84,7 @@ def record_lockout(
     if target is None:
         return
     audit.record(
-        action="auth.locked_out",
+        action=AuditAction.AUTH_LOCKED_OUT,
         target=target,
         actor=None,
         reason=_("Too many failed sign-ins"),

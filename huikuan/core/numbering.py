@@ -38,7 +38,7 @@ def _increment(company_id: int, kind: str, period: str) -> int | None:
     the caller's transaction ends); None when the series has no row yet."""
     table = connection.ops.quote_name(NumberSequence._meta.db_table)
     where = " WHERE company_id = %s AND kind = %s AND period = %s"
-    params = [company_id, kind, period]
+    params: list[int | str] = [company_id, kind, period]
     # S608: only our own table name is formatted in; the values are parameters.
     with connection.cursor() as cursor:
         if _has_returning():
