@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from huikuan.contracts.choices import ContractStatus, InstallmentStatus
 from huikuan.contracts.models import Contract, Installment, Milestone
 from huikuan.core.dates import today
-from huikuan.core.filters import IdFilter
+from huikuan.core.filters import DateFilter, IdFilter
 from huikuan.receivables.figures import status_filter, with_figures
 from huikuan.terms.choices import MilestoneKind
 
@@ -19,8 +19,8 @@ class ContractFilter(django_filters.FilterSet):
     owner = IdFilter(field_name="owner_id", label=_("owner"))
     status = django_filters.ChoiceFilter(choices=ContractStatus.choices, label=_("status"))
     currency = django_filters.CharFilter(label=_("currency"))
-    signed_from = django_filters.DateFilter(field_name="signed_on", lookup_expr="gte", label=_("signed from"))
-    signed_to = django_filters.DateFilter(field_name="signed_on", lookup_expr="lte", label=_("signed to"))
+    signed_from = DateFilter(field_name="signed_on", lookup_expr="gte", label=_("signed from"))
+    signed_to = DateFilter(field_name="signed_on", lookup_expr="lte", label=_("signed to"))
 
     class Meta:
         model = Contract
@@ -32,12 +32,12 @@ class InstallmentFilter(django_filters.FilterSet):
     each installment had on that date. The queryset is annotated with ``figures.with_figures``
     here unless the caller did it already."""
 
-    as_of = django_filters.DateFilter(method="filter_as_of", label=_("as of"))
+    as_of = DateFilter(method="filter_as_of", label=_("as of"))
     customer = IdFilter(field_name="customer_id", label=_("customer"))
     contract = IdFilter(field_name="contract_id", label=_("contract"))
     status = django_filters.ChoiceFilter(choices=InstallmentStatus.choices, method="filter_status", label=_("status"))
-    due_from = django_filters.DateFilter(field_name="due_date", lookup_expr="gte", label=_("due from"))
-    due_to = django_filters.DateFilter(field_name="due_date", lookup_expr="lte", label=_("due to"))
+    due_from = DateFilter(field_name="due_date", lookup_expr="gte", label=_("due from"))
+    due_to = DateFilter(field_name="due_date", lookup_expr="lte", label=_("due to"))
     currency = django_filters.CharFilter(label=_("currency"))
     milestone = django_filters.ChoiceFilter(choices=MilestoneKind.choices, label=_("waits for milestone"))
     is_retention = django_filters.BooleanFilter(label=_("retention"))
@@ -66,8 +66,8 @@ class InstallmentFilter(django_filters.FilterSet):
 class MilestoneFilter(django_filters.FilterSet):
     contract = IdFilter(field_name="contract_id", label=_("contract"))
     kind = django_filters.ChoiceFilter(choices=MilestoneKind.choices, label=_("milestone"))
-    reached_from = django_filters.DateFilter(field_name="reached_on", lookup_expr="gte", label=_("reached from"))
-    reached_to = django_filters.DateFilter(field_name="reached_on", lookup_expr="lte", label=_("reached to"))
+    reached_from = DateFilter(field_name="reached_on", lookup_expr="gte", label=_("reached from"))
+    reached_to = DateFilter(field_name="reached_on", lookup_expr="lte", label=_("reached to"))
 
     class Meta:
         model = Milestone

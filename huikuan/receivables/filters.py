@@ -4,7 +4,7 @@ import django_filters
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from huikuan.core.filters import IdFilter
+from huikuan.core.filters import DateFilter, IdFilter
 from huikuan.receivables.choices import AdjustmentKind, PaymentMethod
 from huikuan.receivables.models import Adjustment, Allocation, Receipt
 
@@ -17,8 +17,8 @@ class ReceiptFilter(django_filters.FilterSet):
     customer = IdFilter(field_name="customer_id", label=_("customer"))
     method = django_filters.ChoiceFilter(choices=PaymentMethod.choices, label=_("method"))
     currency = django_filters.CharFilter(label=_("currency"))
-    received_from = django_filters.DateFilter(field_name="received_on", lookup_expr="gte", label=_("received from"))
-    received_to = django_filters.DateFilter(field_name="received_on", lookup_expr="lte", label=_("received to"))
+    received_from = DateFilter(field_name="received_on", lookup_expr="gte", label=_("received from"))
+    received_to = DateFilter(field_name="received_on", lookup_expr="lte", label=_("received to"))
     is_reversed = django_filters.BooleanFilter(method=_filter_reversed, label=_("reversed"))
 
     class Meta:
@@ -31,8 +31,8 @@ class AllocationFilter(django_filters.FilterSet):
     installment = IdFilter(field_name="installment_id", label=_("installment"))
     customer = IdFilter(field_name="customer_id", label=_("customer"))
     contract = IdFilter(field_name="installment__contract_id", label=_("contract"))
-    effective_from = django_filters.DateFilter(field_name="effective_on", lookup_expr="gte", label=_("effective from"))
-    effective_to = django_filters.DateFilter(field_name="effective_on", lookup_expr="lte", label=_("effective to"))
+    effective_from = DateFilter(field_name="effective_on", lookup_expr="gte", label=_("effective from"))
+    effective_to = DateFilter(field_name="effective_on", lookup_expr="lte", label=_("effective to"))
     is_reversed = django_filters.BooleanFilter(method=_filter_reversed, label=_("reversed"))
 
     class Meta:
@@ -45,8 +45,8 @@ class AdjustmentFilter(django_filters.FilterSet):
     customer = IdFilter(field_name="customer_id", label=_("customer"))
     contract = IdFilter(field_name="installment__contract_id", label=_("contract"))
     kind = django_filters.ChoiceFilter(choices=AdjustmentKind.choices, label=_("kind"))
-    effective_from = django_filters.DateFilter(field_name="effective_on", lookup_expr="gte", label=_("effective from"))
-    effective_to = django_filters.DateFilter(field_name="effective_on", lookup_expr="lte", label=_("effective to"))
+    effective_from = DateFilter(field_name="effective_on", lookup_expr="gte", label=_("effective from"))
+    effective_to = DateFilter(field_name="effective_on", lookup_expr="lte", label=_("effective to"))
     is_reversed = django_filters.BooleanFilter(method=_filter_reversed, label=_("reversed"))
 
     class Meta:

@@ -14,7 +14,7 @@ from huikuan.accounts.scope import require, require_visible
 from huikuan.audit import services as audit
 from huikuan.contracts.models import Installment
 from huikuan.core import money
-from huikuan.core.dates import require_not_future, require_order, today
+from huikuan.core.dates import require_business_date, require_not_future, require_order, today
 from huikuan.core.errors import DomainError, require_reason
 from huikuan.core.locking import for_update
 from huikuan.receivables.choices import AdjustmentKind
@@ -58,6 +58,7 @@ def adjustment_create(
         )
     effective_on = effective_on or today()
     require_not_future(effective_on, field="effective_on")
+    require_business_date(effective_on, field="effective_on")
     require_order(
         installment.booked_on,
         effective_on,

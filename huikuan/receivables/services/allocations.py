@@ -17,7 +17,7 @@ from huikuan.accounts.scope import require, require_visible
 from huikuan.audit import services as audit
 from huikuan.contracts.models import Installment
 from huikuan.core import money
-from huikuan.core.dates import require_not_future, require_order
+from huikuan.core.dates import require_business_date, require_not_future, require_order
 from huikuan.core.errors import DomainError, require_reason
 from huikuan.core.locking import for_update
 from huikuan.receivables.errors import ReceivableErrorCode as Code
@@ -58,6 +58,7 @@ def _effective_date(receipt: Receipt, installment: Installment, effective_on: dt
         # _check_pair has refused an installment that is not booked.
         return max(receipt.received_on, cast(dt.date, installment.booked_on))
     require_not_future(effective_on, field="effective_on")
+    require_business_date(effective_on, field="effective_on")
     require_order(
         receipt.received_on,
         effective_on,

@@ -13,7 +13,7 @@ from huikuan.accounts.roles import Perm
 from huikuan.accounts.scope import require, require_company, require_visible
 from huikuan.audit import services as audit
 from huikuan.core import money
-from huikuan.core.dates import require_not_future, require_order
+from huikuan.core.dates import require_business_date, require_not_future, require_order
 from huikuan.core.errors import DomainError, require_reason
 from huikuan.core.numbering import assign_number
 from huikuan.customers.models import Customer
@@ -49,6 +49,7 @@ def receipt_create(
     currency = money.validate_currency(currency or company.currency)
     amount = money.validate_amount(amount, currency)
     require_not_future(received_on, field="received_on")
+    require_business_date(received_on, field="received_on")
     if method not in PaymentMethod.values:
         raise DomainError("invalid_method", _("Unknown payment method."), field="method")
     if method in BILL_METHODS:
@@ -64,6 +65,7 @@ def receipt_create(
             field="bill_maturity_date",
             message=_("A bill cannot mature before it is received."),
         )
+        require_business_date(bill_maturity_date, field="bill_maturity_date")
     else:
         bill_maturity_date = None
     number = assign_number(
