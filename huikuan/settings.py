@@ -182,6 +182,11 @@ WHITENOISE_USE_FINDERS = True
 
 LOGIN_URL = "admin:login"
 
+# Request bodies: at most 2.5 MB (Django's default, set here because the API parsers enforce it
+# too; README "Limits") and 1,000 form fields. A plan of 1,000 installments is about 200 kB.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+
 REST_FRAMEWORK = {
     # Token first: an anonymous request then gets 401 with WWW-Authenticate, not a bare 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -190,6 +195,12 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["huikuan.accounts.permissions.RolePermission"],
     "DEFAULT_PAGINATION_CLASS": "huikuan.api.pagination.Pagination",
+    # Bodies bounded in size and nesting depth, numbers read as Decimal (huikuan/api/parsers.py).
+    "DEFAULT_PARSER_CLASSES": [
+        "huikuan.api.parsers.JSONParser",
+        "huikuan.api.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.SearchFilter",

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
 from django.http import Http404
@@ -55,6 +56,25 @@ def exception_handler(exc, context):
     if isinstance(exc, exceptions.ValidationError):
         return Response(
             {"code": "invalid", "message": _("Invalid input."), "fields": _field_messages(exc.detail)},
+            status=status.HTTP_400_BAD_REQUEST,
+        )
+    if isinstance(exc, RequestDataTooBig):
+        # DRF reads the body through request.body, which enforces DATA_UPLOAD_MAX_MEMORY_SIZE.
+        return Response(
+            {"code": "request_too_large", "message": _("The request body is too large.")},
+            status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
+        )
+    if isinstance(exc, TooManyFieldsSent):
+        return Response(
+            {"code": "parse_error", "message": _("The request has too many fields.")},
+            status=status.HTTP_400_BAD_REQUEST,
+        )
+    if isinstance(exc, RecursionError):
+        # Only a body parsed by a parser other than ours (huikuan.api.parsers bounds the depth)
+        # can get here, e.g. DRF's own parsers on the token view: still a bad request, not a 500.
+        logger.warning("recursion error reached the API: %s", exc)
+        return Response(
+            {"code": "parse_error", "message": _("The request body nests too deeply.")},
             status=status.HTTP_400_BAD_REQUEST,
         )
     if isinstance(exc, Http404):

@@ -25,7 +25,9 @@ from huikuan.accounts.models import Company, User
 from huikuan.core.as_of import as_of_from
 from huikuan.core.dates import today
 from huikuan.core.errors import DomainError
-from huikuan.core.money import DECIMAL_PLACES, MAX_DIGITS
+from huikuan.core.filters import MAX_ID
+from huikuan.core.money import DECIMAL_PLACES
+from huikuan.core.numbers import NumberFormatError, parse_decimal, parse_int
 
 
 def request_user(request: Request) -> User:
@@ -54,15 +56,70 @@ class VisiblePrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
             return super().get_queryset()
         return self.selector(request.user)
 
+    def to_internal_value(self, data: Any) -> Model:
+        # An id is a plain whole number (core.numbers): "1_0" is not id 10, nor " 1 " id 1.
+        try:
+            pk = parse_int(data)
+        except NumberFormatError:
+            self.fail("incorrect_type", data_type=type(data).__name__)
+        if not 1 <= pk <= MAX_ID:
+            self.fail("does_not_exist", pk_value=pk)
+        return super().to_internal_value(pk)
+
+
+NOT_A_NUMBER = gettext_lazy(
+    "Enter a number with digits 0-9 and at most one decimal point: no spaces, separators or exponents."
+)
+NOT_A_WHOLE_NUMBER = gettext_lazy("Enter a whole number with digits 0-9: no spaces, separators or exponents.")
+
+
+class StrictDecimalField(serializers.DecimalField):
+    """A decimal read by ``core.numbers.parse_decimal`` (refusing "1_000", "1e3", " 1000 ",
+    non-ASCII digits; full-width digits are read as ASCII), then checked by DRF for places."""
+
+    default_error_messages = {"invalid": NOT_A_NUMBER}
+
+    def to_internal_value(self, data: Any) -> Any:
+        try:
+            value = parse_decimal(data, allow_negative=True)
+        except NumberFormatError:
+            self.fail("invalid")
+        return super().to_internal_value(str(value))
+
+
+class StrictIntegerField(serializers.IntegerField):
+    """A whole number read by ``core.numbers.parse_int``; see StrictDecimalField."""
+
+    default_error_messages = {"invalid": NOT_A_WHOLE_NUMBER}
+
+    def to_internal_value(self, data: Any) -> int:
+        try:
+            return parse_int(data, allow_negative=True)
+        except NumberFormatError:
+            self.fail("invalid")
+
 
 def money_input(**kwargs: Any) -> serializers.DecimalField:
-    """An amount as the API accepts it: a decimal (string or number) of at most 18 digits and two
-    places; the service checks the sign and the currency's minor unit."""
-    return serializers.DecimalField(max_digits=MAX_DIGITS, decimal_places=DECIMAL_PLACES, **kwargs)
+    """An amount as the API accepts it: a plain decimal (string or number) with at most two
+    places; the service checks the sign, the limit (``money.MAX_AMOUNT``) and the currency's minor
+    unit, so that every path refuses the same amounts with the same message."""
+    return StrictDecimalField(max_digits=None, decimal_places=DECIMAL_PLACES, **kwargs)
+
+
+def decimal_input(*, max_digits: int, decimal_places: int, **kwargs: Any) -> serializers.DecimalField:
+    """A plain decimal that is not an amount (a percentage, a rate)."""
+    return StrictDecimalField(max_digits=max_digits, decimal_places=decimal_places, **kwargs)
+
+
+def integer_input(**kwargs: Any) -> serializers.IntegerField:
+    """A plain whole number (an offset, a count, a day of the month)."""
+    return StrictIntegerField(**kwargs)
 
 
 def money_output(**kwargs: Any) -> serializers.DecimalField:
-    return serializers.DecimalField(max_digits=MAX_DIGITS, decimal_places=DECIMAL_PLACES, read_only=True, **kwargs)
+    """An amount or a sum as the API renders it. No digit limit: a sum of many amounts has more
+    digits than one amount, and a read must never fail on what is stored."""
+    return serializers.DecimalField(max_digits=None, decimal_places=DECIMAL_PLACES, read_only=True, **kwargs)
 
 
 AS_OF_PARAMETER = OpenApiParameter(

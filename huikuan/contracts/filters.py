@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from huikuan.contracts.choices import ContractStatus
 from huikuan.contracts.models import Contract, Milestone
-from huikuan.core.filters import IdFilter
+from huikuan.core.filters import DateFilter, IdFilter
 from huikuan.terms.choices import MilestoneKind
 
 
@@ -15,8 +15,8 @@ class ContractFilter(django_filters.FilterSet):
     owner = IdFilter(field_name="owner_id", label=_("owner"))
     status = django_filters.ChoiceFilter(choices=ContractStatus.choices, label=_("status"))
     currency = django_filters.CharFilter(label=_("currency"))
-    signed_from = django_filters.DateFilter(field_name="signed_on", lookup_expr="gte", label=_("signed from"))
-    signed_to = django_filters.DateFilter(field_name="signed_on", lookup_expr="lte", label=_("signed to"))
+    signed_from = DateFilter(field_name="signed_on", lookup_expr="gte", label=_("signed from"))
+    signed_to = DateFilter(field_name="signed_on", lookup_expr="lte", label=_("signed to"))
 
     class Meta:
         model = Contract
@@ -26,8 +26,8 @@ class ContractFilter(django_filters.FilterSet):
 class MilestoneFilter(django_filters.FilterSet):
     contract = IdFilter(field_name="contract_id", label=_("contract"))
     kind = django_filters.ChoiceFilter(choices=MilestoneKind.choices, label=_("milestone"))
-    reached_from = django_filters.DateFilter(field_name="reached_on", lookup_expr="gte", label=_("reached from"))
-    reached_to = django_filters.DateFilter(field_name="reached_on", lookup_expr="lte", label=_("reached to"))
+    reached_from = DateFilter(field_name="reached_on", lookup_expr="gte", label=_("reached from"))
+    reached_to = DateFilter(field_name="reached_on", lookup_expr="lte", label=_("reached to"))
 
     class Meta:
         model = Milestone

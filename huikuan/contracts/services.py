@@ -23,7 +23,14 @@ from huikuan.contracts.choices import ContractStatus
 from huikuan.contracts.lock_objects import contract_for_update
 from huikuan.contracts.models import Contract, Installment, Milestone
 from huikuan.core import money
-from huikuan.core.dates import require_not_future, require_order, today
+from huikuan.core.dates import (
+    require_business_date,
+    require_not_future,
+    require_offset_days,
+    require_offset_months,
+    require_order,
+    today,
+)
 from huikuan.core.errors import DomainError, require_reason
 from huikuan.core.locking import for_update
 from huikuan.core.numbering import assign_number
@@ -62,6 +69,8 @@ def _check_values(values: dict[str, Any], *, currency: str) -> dict[str, Any]:
 
 
 def _check_dates(contract: Contract) -> None:
+    for field in ("signed_on", "starts_on", "ends_on"):
+        require_business_date(getattr(contract, field), field=field)
     require_order(
         contract.starts_on, contract.ends_on, field="ends_on", message=_("The contract cannot end before it starts.")
     )
@@ -222,6 +231,7 @@ def contract_apply_terms(
     _require_draft(contract)
     if terms.company_id != contract.company_id:
         raise DomainError("invalid_terms", _("The payment terms belong to another company."), field="terms")
+    require_business_date(base_date, field="base_date")
     planned = build_schedule(
         terms_lines(terms),
         total=contract.amount,
@@ -265,11 +275,10 @@ def contract_set_installments(
                 _("Give a due date or the milestone the installment waits for."),
                 field=f"installments[{index}].due_date",
             )
-        days, months = int(data.get("offset_days") or 0), int(data.get("offset_months") or 0)
-        if days < 0 or months < 0:
-            raise DomainError(
-                "negative_days", _("Days cannot be negative."), field=f"installments[{index}].offset_days"
-            )
+        require_business_date(due_date, field=f"installments[{index}].due_date")
+        days, months = data.get("offset_days") or 0, data.get("offset_months") or 0
+        require_offset_days(days, field=f"installments[{index}].offset_days")
+        require_offset_months(months, field=f"installments[{index}].offset_months")
         planned.append(
             PlannedInstallment(
                 sequence=index + 1,
@@ -350,6 +359,7 @@ def milestone_record(*, actor: User, contract: Contract, kind: str, reached_on: 
     if kind not in MilestoneKind.values:
         raise DomainError("invalid_milestone", _("Unknown milestone."), field="kind")
     require_not_future(reached_on, field="reached_on")
+    require_business_date(reached_on, field="reached_on")
     require_order(
         contract.signed_on, reached_on, field="reached_on", message=_("A milestone cannot come before the signing.")
     )
@@ -383,6 +393,7 @@ def contract_terminate(*, actor: User, contract: Contract, on: dt.date, reason: 
         raise DomainError("contract_not_active", _("Only an active contract can be terminated."), field="status")
     reason = require_reason(reason)
     require_not_future(on, field="on")
+    require_business_date(on, field="on")
     require_order(contract.signed_on, on, field="on", message=_("A contract cannot end before it is signed."))
     contract.status = ContractStatus.TERMINATED
     contract.closed_on = on

@@ -10,13 +10,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from huikuan.core.dates import today
+from huikuan.core.dates import date_range_message, in_business_range, today
 from huikuan.core.errors import DomainError
-
-# Figures subtract bucket bounds (up to a few years) from the date and look a day past it: the
-# range keeps that arithmetic far from the ends of the calendar.
-EARLIEST_AS_OF = dt.date(1900, 1, 1)
-LATEST_AS_OF = dt.date(9000, 12, 31)
 
 
 def as_of_from(params: Mapping[str, Any], name: str = "as_of") -> dt.date:
@@ -29,11 +24,8 @@ def as_of_from(params: Mapping[str, Any], name: str = "as_of") -> dt.date:
         day = forms.DateField(input_formats=["%Y-%m-%d"]).clean(raw)
     except ValidationError as error:
         raise DomainError("invalid_date", _("Enter a valid date (YYYY-MM-DD)."), field=name) from error
-    if not EARLIEST_AS_OF <= day <= LATEST_AS_OF:
-        raise DomainError(
-            "date_out_of_range",
-            _("The date must be between %(earliest)s and %(latest)s.")
-            % {"earliest": EARLIEST_AS_OF.isoformat(), "latest": LATEST_AS_OF.isoformat()},
-            field=name,
-        )
+    # the one business date range (core.dates); it also keeps the figures' bucket arithmetic far
+    # from the ends of the calendar
+    if not in_business_range(day):
+        raise DomainError("date_out_of_range", date_range_message(), field=name)
     return day

@@ -22,3 +22,45 @@ def require_order(earlier: dt.date | None, later: dt.date | None, *, field: str,
     """Refuse dates out of order. Raises DomainError."""
     if earlier is not None and later is not None and later < earlier:
         raise DomainError("dates_out_of_order", message, field=field)
+
+
+# Business dates (signing, receipt, due, milestone, effective and reversal dates, ``as_of`` and
+# date filters) lie in one range. A real contract or receipt is never dated outside it, and a
+# year 1 or 9999 date is a typing mistake that would also overflow date arithmetic (9999-12-31 +
+# 30 days) and the databases' date functions.
+MIN_DATE = dt.date(1990, 1, 1)
+MAX_DATE = dt.date(2099, 12, 31)
+
+# Offsets of a due date (payment terms lines, milestone installments): at most ten years in days
+# and in months, so that MAX_DATE plus any offset is still a valid date.
+MAX_OFFSET_DAYS = 3650
+MAX_OFFSET_MONTHS = 120
+
+
+def date_range_message() -> str:
+    return _("Enter a date from %(min)s to %(max)s.") % {"min": MIN_DATE.isoformat(), "max": MAX_DATE.isoformat()}
+
+
+def in_business_range(day: dt.date) -> bool:
+    return MIN_DATE <= day <= MAX_DATE
+
+
+def require_business_date(day: dt.date | None, *, field: str) -> None:
+    """Refuse a date outside MIN_DATE..MAX_DATE (None is left to the caller). Raises DomainError."""
+    if day is not None and not in_business_range(day):
+        raise DomainError("date_out_of_range", date_range_message(), field=field)
+
+
+def _require_offset(value: object, *, limit: int, message: str, field: str) -> None:
+    if value is not None and not (isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= limit):
+        raise DomainError("offset_out_of_range", message % {"max": limit}, field=field)
+
+
+def require_offset_days(value: object, *, field: str) -> None:
+    """Refuse an offset in days outside 0..MAX_OFFSET_DAYS (None is no offset). Raises DomainError."""
+    _require_offset(value, limit=MAX_OFFSET_DAYS, message=_("Days must be from 0 to %(max)s."), field=field)
+
+
+def require_offset_months(value: object, *, field: str) -> None:
+    """Refuse an offset in months outside 0..MAX_OFFSET_MONTHS (None is no offset). Raises DomainError."""
+    _require_offset(value, limit=MAX_OFFSET_MONTHS, message=_("Months must be from 0 to %(max)s."), field=field)

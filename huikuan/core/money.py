@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from huikuan.core.errors import DomainError
+from huikuan.core.numbers import NumberFormatError, parse_decimal
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -24,7 +25,14 @@ if TYPE_CHECKING:
 ROUNDING = ROUND_HALF_UP
 MAX_DIGITS = 18
 DECIMAL_PLACES = 2
-MAX_AMOUNT = Decimal("9999999999999999.99")
+# Limits (README "Limits"). One amount (a contract, an installment, a receipt, an allocation, an
+# adjustment, a fixed terms line, a credit limit) is at most one trillion minus a fen: more than any
+# real contract, and exact everywhere: SQLite keeps decimals as binary floating point, exact to the
+# fen only up to about 1e13. Sums are computed in whole cents (``Cents``) as signed 64-bit integers
+# on SQLite, so one sum per currency is exact up to MAX_EXACT_SUM: more than 92,000 amounts at the
+# maximum, a book no company keeps. PostgreSQL sums have no such bound. Output fields render any sum.
+MAX_AMOUNT = Decimal("999999999999.99")
+MAX_EXACT_SUM = Decimal(2**63 - 1).scaleb(-2)
 ZERO = Decimal("0.00")
 DEFAULT_CURRENCY = "CNY"
 
@@ -95,12 +103,13 @@ def validate_currency(code: str, *, field: str = "currency") -> str:
 
 
 def validate_amount(amount: object, currency: str, *, field: str = "amount", allow_zero: bool = False) -> Decimal:
-    """The amount, checked positive and not finer than the currency's minor unit; ``amount`` may be
-    any input (a string, an int, None). Raises DomainError."""
+    """The amount, checked positive, at most MAX_AMOUNT and not finer than the currency's minor unit;
+    ``amount`` may be any input (a string read strictly by ``core.numbers``, an int, None).
+    The one amount check of every service. Raises DomainError."""
     if isinstance(amount, int | str) and not isinstance(amount, bool):
         try:
-            amount = Decimal(amount)
-        except InvalidOperation:
+            amount = parse_decimal(amount, allow_negative=True)
+        except NumberFormatError:
             amount = None
     if not isinstance(amount, Decimal) or not amount.is_finite():
         raise DomainError("invalid_amount", _("Enter an amount."), field=field)
@@ -114,8 +123,12 @@ def validate_amount(amount: object, currency: str, *, field: str = "amount", all
             field=field,
         )
     if amount > MAX_AMOUNT:
-        raise DomainError("amount_too_large", _("The amount is too large."), field=field)
+        raise DomainError("amount_too_large", amount_limit_message(), field=field)
     return amount.quantize(Decimal("0.01"))
+
+
+def amount_limit_message() -> str:
+    return _("An amount can be at most %(max)s.") % {"max": f"{MAX_AMOUNT:,}"}
 
 
 class Cents(Func):

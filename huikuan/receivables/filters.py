@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from huikuan.contracts.choices import InstallmentStatus
 from huikuan.contracts.models import Installment
 from huikuan.core.dates import today
-from huikuan.core.filters import IdFilter
+from huikuan.core.filters import DateFilter, IdFilter
 from huikuan.receivables import figures
 from huikuan.receivables.choices import AdjustmentKind, PaymentMethod
 from huikuan.receivables.models import Adjustment, Allocation, Receipt
@@ -34,8 +34,8 @@ class InstallmentFilter(django_filters.FilterSet):
     contract = IdFilter(field_name="contract_id", label=_("contract"))
     status = django_filters.ChoiceFilter(choices=InstallmentStatus.choices, method="filter_status", label=_("status"))
     partly_paid = django_filters.BooleanFilter(method="filter_partly_paid", label=_("partly paid"))
-    due_from = django_filters.DateFilter(field_name="due_date", lookup_expr="gte", label=_("due from"))
-    due_to = django_filters.DateFilter(field_name="due_date", lookup_expr="lte", label=_("due to"))
+    due_from = DateFilter(field_name="due_date", lookup_expr="gte", label=_("due from"))
+    due_to = DateFilter(field_name="due_date", lookup_expr="lte", label=_("due to"))
     currency = django_filters.CharFilter(label=_("currency"))
     milestone = django_filters.ChoiceFilter(choices=MilestoneKind.choices, label=_("waits for milestone"))
     is_retention = django_filters.BooleanFilter(label=_("retention"))
@@ -79,8 +79,8 @@ class ReceiptFilter(django_filters.FilterSet):
     customer = IdFilter(field_name="customer_id", label=_("customer"))
     method = django_filters.ChoiceFilter(choices=PaymentMethod.choices, label=_("method"))
     currency = django_filters.CharFilter(label=_("currency"))
-    received_from = django_filters.DateFilter(field_name="received_on", lookup_expr="gte", label=_("received from"))
-    received_to = django_filters.DateFilter(field_name="received_on", lookup_expr="lte", label=_("received to"))
+    received_from = DateFilter(field_name="received_on", lookup_expr="gte", label=_("received from"))
+    received_to = DateFilter(field_name="received_on", lookup_expr="lte", label=_("received to"))
     is_reversed = django_filters.BooleanFilter(method=_filter_reversed, label=_("reversed"))
 
     class Meta:
@@ -93,8 +93,8 @@ class AllocationFilter(django_filters.FilterSet):
     installment = IdFilter(field_name="installment_id", label=_("installment"))
     customer = IdFilter(field_name="customer_id", label=_("customer"))
     contract = IdFilter(field_name="installment__contract_id", label=_("contract"))
-    effective_from = django_filters.DateFilter(field_name="effective_on", lookup_expr="gte", label=_("effective from"))
-    effective_to = django_filters.DateFilter(field_name="effective_on", lookup_expr="lte", label=_("effective to"))
+    effective_from = DateFilter(field_name="effective_on", lookup_expr="gte", label=_("effective from"))
+    effective_to = DateFilter(field_name="effective_on", lookup_expr="lte", label=_("effective to"))
     is_reversed = django_filters.BooleanFilter(method=_filter_reversed, label=_("reversed"))
 
     class Meta:
@@ -107,8 +107,8 @@ class AdjustmentFilter(django_filters.FilterSet):
     customer = IdFilter(field_name="customer_id", label=_("customer"))
     contract = IdFilter(field_name="installment__contract_id", label=_("contract"))
     kind = django_filters.ChoiceFilter(choices=AdjustmentKind.choices, label=_("kind"))
-    effective_from = django_filters.DateFilter(field_name="effective_on", lookup_expr="gte", label=_("effective from"))
-    effective_to = django_filters.DateFilter(field_name="effective_on", lookup_expr="lte", label=_("effective to"))
+    effective_from = DateFilter(field_name="effective_on", lookup_expr="gte", label=_("effective from"))
+    effective_to = DateFilter(field_name="effective_on", lookup_expr="lte", label=_("effective to"))
     is_reversed = django_filters.BooleanFilter(method=_filter_reversed, label=_("reversed"))
 
     class Meta:

@@ -7,13 +7,14 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import cast
 
 from django.utils.translation import gettext as _
 
 from huikuan.core import money
+from huikuan.core.dates import require_business_date, require_offset_days, require_offset_months
 from huikuan.core.errors import DomainError
 from huikuan.terms.choices import PERIOD_MONTHS, AmountKind, DueRule
 
@@ -68,7 +69,13 @@ def end_of_month(day: dt.date) -> dt.date:
 
 
 def due_after_milestone(reached_on: dt.date, *, days: int, months: int) -> dt.date:
-    return add_months(reached_on, months) + dt.timedelta(days=days)
+    """The due date of an installment waiting on a milestone. Offsets are bounded when entered
+    (core.dates); one stored before those bounds is refused here, not a crash. Raises DomainError."""
+    try:
+        return add_months(reached_on, months) + dt.timedelta(days=days)
+    except (OverflowError, ValueError) as error:
+        message = _("An installment's offset puts its due date beyond any calendar.")
+        raise DomainError("offset_out_of_range", message, field="reached_on") from error
 
 
 def _fail(code: str, message: str, index: int | None = None, field_name: str | None = None) -> DomainError:
@@ -77,32 +84,98 @@ def _fail(code: str, message: str, index: int | None = None, field_name: str | N
 
 
 def validate_lines(lines: Sequence[LineSpec]) -> None:
-    """Refuse a template that cannot produce a valid plan. Raises DomainError."""
+    """Refuse a template that cannot produce a valid plan for any amount, naming the line and
+    field at fault (``lines[2].percent``). Raises DomainError."""
     if not lines:
         raise _fail("terms_empty", _("A payment terms template needs at least one line."))
     remainders = [i for i, line in enumerate(lines) if line.amount_kind == AmountKind.REMAINDER]
     if len(remainders) > 1:
-        raise _fail("terms_two_remainders", _("Only one line can take the remainder."))
-    percent_total = Decimal(0)
+        raise _fail("terms_two_remainders", _("Only one line can take the remainder."), remainders[1], "amount_kind")
     for index, line in enumerate(lines):
         _validate_amount(line, index)
         _validate_due_rule(line, index)
-        if line.amount_kind == AmountKind.PERCENT:
-            percent_total += line.percent or 0
-    if percent_total > HUNDRED:
+    _refuse_repeated_lines(lines)
+    _refuse_amounts_that_never_fit(lines, has_remainder=bool(remainders))
+
+
+def _refuse_repeated_lines(lines: Sequence[LineSpec]) -> None:
+    """A line the same as an earlier one in amount and due date (whatever its label) is a line
+    entered twice: the two would make two identical installments due the same day."""
+    seen: dict[LineSpec, int] = {}
+    for index, line in enumerate(lines):
+        key = replace(line, label="")
+        if key in seen:
+            raise _fail(
+                "terms_repeated_line",
+                _("This line repeats line %(line)s: merge them into one line.") % {"line": seen[key] + 1},
+                index,
+                "amount_kind",
+            )
+        seen[key] = index
+
+
+def _refuse_amounts_that_never_fit(lines: Sequence[LineSpec], *, has_remainder: bool) -> None:
+    """Refuse lines whose amounts fit no total: percentages over 100%, fixed amounts beside
+    percentages that already make 100%, percentages short of 100% with nothing to take the rest, or
+    fixed amounts that could only close percentages short of 100% for a total that is not a whole
+    fen."""
+    percent_total = Decimal(0)
+    full_at: int | None = None  # the line where the percentages reach 100%
+    for index, line in enumerate(lines):
+        if line.amount_kind != AmountKind.PERCENT:
+            continue
+        percent_total += cast(Decimal, line.percent)
+        if percent_total > HUNDRED:
+            raise _fail(
+                "terms_percent_over_100",
+                _("The percentages add up to %(total)s%%, more than 100%%.") % {"total": percent_total.normalize()},
+                index,
+                "percent",
+            )
+        if percent_total == HUNDRED:
+            full_at = index
+    fixed = [i for i, line in enumerate(lines) if line.amount_kind == AmountKind.FIXED]
+    fixed_total = sum((cast(Decimal, lines[i].fixed_amount) for i in fixed), Decimal(0))
+    if full_at is not None and fixed:
+        # 100% of the total plus a fixed amount is always more than the total.
+        index, field_name = (full_at, "percent") if full_at > fixed[-1] else (fixed[-1], "fixed_amount")
         raise _fail(
-            "terms_percent_over_100",
-            _("The percentages add up to %(total)s%%, more than 100%%.") % {"total": percent_total.normalize()},
+            "terms_fixed_beyond_100",
+            _("The percentages already make 100%, so no fixed amount fits beside them."),
+            index,
+            field_name,
         )
-    has_fixed = any(line.amount_kind == AmountKind.FIXED for line in lines)
-    if not remainders and not has_fixed and percent_total != HUNDRED:
-        raise _fail(
-            "terms_remainder_needed",
-            _("The percentages add up to %(total)s%%: make them 100%% or add a remainder line.")
-            % {"total": percent_total.normalize()},
-        )
-    if remainders and not has_fixed and percent_total == HUNDRED:
-        raise _fail("terms_remainder_empty", _("The percentages already make 100%; the remainder line would be empty."))
+    if has_remainder:
+        if full_at is not None:
+            remainder = next(i for i, line in enumerate(lines) if line.amount_kind == AmountKind.REMAINDER)
+            raise _fail(
+                "terms_remainder_empty",
+                _("The percentages already make 100%; the remainder line would be empty."),
+                remainder,
+                "amount_kind",
+            )
+        return
+    if not fixed:
+        if percent_total != HUNDRED:
+            raise _fail(
+                "terms_remainder_needed",
+                _("The percentages add up to %(total)s%%: make them 100%% or add a remainder line.")
+                % {"total": percent_total.normalize()},
+            )
+        return
+    if percent_total and full_at is None:
+        # Fixed amounts F close percentages P < 100% only for the total F * 100 / (100 - P).
+        total = fixed_total * HUNDRED / (HUNDRED - percent_total)
+        if not money.has_valid_precision(total) or total > money.MAX_AMOUNT:
+            raise _fail(
+                "terms_never_fit",
+                _(
+                    "These percentages and fixed amounts fit no amount exactly: "
+                    "add a remainder line or make the percentages 100%."
+                ),
+                fixed[-1],
+                "fixed_amount",
+            )
 
 
 def _validate_amount(line: LineSpec, index: int) -> None:
@@ -119,6 +192,8 @@ def _validate_amount(line: LineSpec, index: int) -> None:
                 index,
                 "fixed_amount",
             )
+        # the one amount check (limit included), with the line's field name
+        money.validate_amount(line.fixed_amount, money.DEFAULT_CURRENCY, field=f"lines[{index}].fixed_amount")
     elif line.amount_kind != AmountKind.REMAINDER:
         raise _fail("terms_bad_amount_kind", _("Unknown amount kind."), index, "amount_kind")
 
@@ -128,9 +203,13 @@ def _validate_due_rule(line: LineSpec, index: int) -> None:
         raise _fail("terms_negative_days", _("Days cannot be negative."), index, "days")
     if line.months is None or line.months < 0:
         raise _fail("terms_negative_months", _("Months cannot be negative."), index, "months")
+    require_offset_days(line.days, field=f"lines[{index}].days")
+    require_offset_months(line.months, field=f"lines[{index}].months")
     rule = line.due_rule
     if rule == DueRule.FIXED_DATE and line.fixed_date is None:
         raise _fail("terms_date_needed", _("A fixed-date line needs its date."), index, "fixed_date")
+    if line.fixed_date is not None:
+        require_business_date(line.fixed_date, field=f"lines[{index}].fixed_date")
     if rule == DueRule.DAY_OF_MONTH and not (line.day_of_month and 1 <= line.day_of_month <= 31):
         raise _fail("terms_day_needed", _("Give the day of the month, 1 to 31."), index, "day_of_month")
     if rule == DueRule.AFTER_MILESTONE and not line.milestone:

@@ -16,6 +16,7 @@ from huikuan.accounts.scope import require, require_company
 from huikuan.audit import services as audit
 from huikuan.audit.actions import AuditAction
 from huikuan.core import money
+from huikuan.core.dates import require_business_date
 from huikuan.core.errors import DomainError
 from huikuan.core.locking import for_update
 from huikuan.terms.models import PaymentTerms, PaymentTermsLine
@@ -135,6 +136,7 @@ def terms_preview(
     owner = terms.company if terms is not None else company
     currency = money.validate_currency(currency or (owner.currency if owner is not None else money.DEFAULT_CURRENCY))
     money.validate_amount(amount, currency)
+    require_business_date(base_date, field="base_date")
     return build_schedule(
         line_specs(lines), total=amount, currency=currency, base_date=base_date, whole_units=whole_units
     )

@@ -48,7 +48,7 @@ def test_a_list_where_an_object_goes_is_a_400(api_client, clerk, rep_book):
         ({"amount": "NaN"}, "amount", "invalid"),
         ({"amount": "Infinity"}, "amount", "invalid"),
         ({"amount": "1.001"}, "amount", "invalid"),
-        ({"amount": "12345678901234567.00"}, "amount", "invalid"),
+        ({"amount": "12345678901234567.00"}, "amount", "amount_too_large"),
         ({"amount": "-5.00"}, "amount", "amount_not_positive"),
         ({"amount": "0"}, "amount", "amount_not_positive"),
         ({"currency": "QQQ"}, "currency", "unknown_currency"),

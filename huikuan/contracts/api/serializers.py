@@ -9,7 +9,7 @@ from rest_framework import serializers
 
 from huikuan.accounts.models import User
 from huikuan.accounts.selectors import users_visible_to
-from huikuan.api.tools import VisiblePrimaryKeyRelatedField, money_input, money_output
+from huikuan.api.tools import VisiblePrimaryKeyRelatedField, decimal_input, integer_input, money_input, money_output
 from huikuan.contracts.choices import InstallmentStatus
 from huikuan.contracts.models import Contract, Installment, Milestone
 from huikuan.customers.models import Customer
@@ -173,7 +173,7 @@ class ContractUpdateInputSerializer(serializers.Serializer):
     ends_on = serializers.DateField(required=False, allow_null=True)
     currency = serializers.CharField(max_length=3, required=False)
     amount = money_input(required=False)
-    vat_rate = serializers.DecimalField(max_digits=5, decimal_places=4, required=False)
+    vat_rate = decimal_input(max_digits=5, decimal_places=4, required=False)
     owner = VisiblePrimaryKeyRelatedField(users_visible_to, User, required=False)
     notes = serializers.CharField(required=False, allow_blank=True, max_length=10_000)
 
@@ -187,7 +187,7 @@ class ContractCreateInputSerializer(serializers.Serializer):
     number = serializers.CharField(max_length=40, required=False, allow_blank=True)
     starts_on = serializers.DateField(required=False, allow_null=True)
     ends_on = serializers.DateField(required=False, allow_null=True)
-    vat_rate = serializers.DecimalField(max_digits=5, decimal_places=4, required=False)
+    vat_rate = decimal_input(max_digits=5, decimal_places=4, required=False)
     owner = VisiblePrimaryKeyRelatedField(users_visible_to, User, required=False, allow_null=True)
     notes = serializers.CharField(required=False, allow_blank=True, max_length=10_000)
     terms = VisiblePrimaryKeyRelatedField(terms_visible_to, PaymentTerms, required=False, allow_null=True)
@@ -205,8 +205,9 @@ class PlanLineInputSerializer(serializers.Serializer):
     amount = money_input()
     due_date = serializers.DateField(required=False, allow_null=True)
     milestone = serializers.ChoiceField(choices=MilestoneKind.choices, required=False, allow_blank=True)
-    offset_days = serializers.IntegerField(min_value=0, max_value=INT_MAX, required=False)
-    offset_months = serializers.IntegerField(min_value=0, max_value=SMALL_MAX, required=False)
+    # The offset ranges (core.dates) are the service's to check, with the line's field name.
+    offset_days = integer_input(min_value=0, max_value=INT_MAX, required=False)
+    offset_months = integer_input(min_value=0, max_value=SMALL_MAX, required=False)
     is_retention = serializers.BooleanField(required=False)
 
 

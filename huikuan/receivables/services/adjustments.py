@@ -15,7 +15,7 @@ from huikuan.audit import services as audit
 from huikuan.audit.actions import AuditAction
 from huikuan.contracts.models import Installment
 from huikuan.core import money
-from huikuan.core.dates import require_not_future, require_order, today
+from huikuan.core.dates import require_business_date, require_not_future, require_order, today
 from huikuan.core.errors import DomainError, require_reason
 from huikuan.core.locking import for_update
 from huikuan.periods.services import require_open
@@ -60,6 +60,7 @@ def adjustment_create(
         )
     effective_on = effective_on or today()
     require_not_future(effective_on, field="effective_on")
+    require_business_date(effective_on, field="effective_on")
     require_open(company_id=installment.company_id, day=effective_on, field="effective_on")
     require_order(
         installment.booked_on,

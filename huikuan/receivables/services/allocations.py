@@ -18,7 +18,7 @@ from huikuan.audit import services as audit
 from huikuan.audit.actions import AuditAction
 from huikuan.contracts.models import Installment
 from huikuan.core import money
-from huikuan.core.dates import require_not_future, require_order
+from huikuan.core.dates import require_business_date, require_not_future, require_order
 from huikuan.core.errors import DomainError, require_reason
 from huikuan.core.locking import for_update
 from huikuan.periods.services import open_date, require_open
@@ -62,6 +62,7 @@ def _effective_date(receipt: Receipt, installment: Installment, effective_on: dt
         earliest = max(receipt.received_on, cast(dt.date, installment.booked_on))
         return open_date(company_id=receipt.company_id, day=earliest)
     require_not_future(effective_on, field="effective_on")
+    require_business_date(effective_on, field="effective_on")
     require_open(company_id=receipt.company_id, day=effective_on, field="effective_on")
     require_order(
         receipt.received_on,

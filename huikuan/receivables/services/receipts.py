@@ -14,7 +14,7 @@ from huikuan.accounts.scope import require, require_company, require_visible
 from huikuan.audit import services as audit
 from huikuan.audit.actions import AuditAction
 from huikuan.core import money
-from huikuan.core.dates import require_not_future, require_order
+from huikuan.core.dates import require_business_date, require_not_future, require_order
 from huikuan.core.errors import DomainError, require_reason
 from huikuan.core.numbering import assign_number
 from huikuan.customers.models import Customer
@@ -51,6 +51,7 @@ def receipt_create(
     currency = money.validate_currency(currency or company.currency)
     amount = money.validate_amount(amount, currency)
     require_not_future(received_on, field="received_on")
+    require_business_date(received_on, field="received_on")
     require_open(company_id=company.pk, day=received_on, field="received_on")
     if method not in PaymentMethod.values:
         raise DomainError("invalid_method", _("Unknown payment method."), field="method")
@@ -67,6 +68,7 @@ def receipt_create(
             field="bill_maturity_date",
             message=_("A bill cannot mature before it is received."),
         )
+        require_business_date(bill_maturity_date, field="bill_maturity_date")
     else:
         bill_maturity_date = None
     number = assign_number(

@@ -11,7 +11,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from huikuan.accounts.models import User
-from huikuan.core.dates import require_not_future, require_order, today
+from huikuan.core.dates import require_business_date, require_not_future, require_order, today
 from huikuan.core.errors import DomainError
 from huikuan.receivables.errors import ReceivableErrorCode as Code
 from huikuan.receivables.models import Reversible
@@ -27,6 +27,7 @@ def reversal_date(row: Reversible, *, starts_on: dt.date, reversed_on: dt.date |
         )
     reversed_on = reversed_on or today()
     require_not_future(reversed_on, field="reversed_on")
+    require_business_date(reversed_on, field="reversed_on")
     require_order(
         starts_on, reversed_on, field="reversed_on", message=_("A reversal cannot come before what it undoes.")
     )

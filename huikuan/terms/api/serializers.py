@@ -3,7 +3,7 @@
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 
-from huikuan.api.tools import VisiblePrimaryKeyRelatedField, money_input, money_output
+from huikuan.api.tools import VisiblePrimaryKeyRelatedField, decimal_input, integer_input, money_input, money_output
 from huikuan.terms.choices import AmountKind, DueRule, MilestoneKind, Period
 from huikuan.terms.models import LINE_DISPLAY_FIELDS, PaymentTerms, PaymentTermsLine
 from huikuan.terms.selectors import terms_visible_to
@@ -33,15 +33,16 @@ class TermsOutputSerializer(serializers.ModelSerializer):
 class TermsLineInputSerializer(serializers.Serializer):
     label = serializers.CharField(max_length=100, required=False, allow_blank=True)  # type: ignore[assignment]  # a field, not Field.label
     amount_kind = serializers.ChoiceField(choices=AmountKind.choices)
-    percent = serializers.DecimalField(max_digits=7, decimal_places=4, required=False, allow_null=True)
+    percent = decimal_input(max_digits=7, decimal_places=4, required=False, allow_null=True)
     fixed_amount = money_input(required=False, allow_null=True)
     due_rule = serializers.ChoiceField(choices=DueRule.choices)
-    days = serializers.IntegerField(min_value=0, max_value=INT_MAX, required=False)
-    months = serializers.IntegerField(min_value=0, max_value=SMALL_MAX, required=False)
-    day_of_month = serializers.IntegerField(min_value=1, max_value=31, required=False, allow_null=True)
+    # The offset ranges (core.dates) are the service's to check, with the line's field name.
+    days = integer_input(min_value=0, max_value=INT_MAX, required=False)
+    months = integer_input(min_value=0, max_value=SMALL_MAX, required=False)
+    day_of_month = integer_input(min_value=1, max_value=31, required=False, allow_null=True)
     fixed_date = serializers.DateField(required=False, allow_null=True)
     milestone = serializers.ChoiceField(choices=MilestoneKind.choices, required=False, allow_blank=True)
-    periods = serializers.IntegerField(min_value=1, max_value=SMALL_MAX, required=False)
+    periods = integer_input(min_value=1, max_value=SMALL_MAX, required=False)
     period = serializers.ChoiceField(choices=Period.choices, required=False, allow_blank=True)
     is_retention = serializers.BooleanField(required=False)
 

@@ -33,7 +33,10 @@ def amounts(planned):
 def test_thirds_put_the_rounding_remainder_on_the_last_installment():
     # when
     planned = build_schedule(
-        [pct("33.3333"), pct("33.3333"), pct("33.3334")], total=D("1000.01"), currency="CNY", base_date=SIGNED
+        [pct("33.3333"), pct("33.3333", days=30), pct("33.3334", days=60)],
+        total=D("1000.01"),
+        currency="CNY",
+        base_date=SIGNED,
     )
     # then: 333.336 rounds half-up to 333.34 twice; the last takes the rest
     assert amounts(planned) == [D("333.34"), D("333.34"), D("333.33")]
@@ -183,12 +186,12 @@ percents_st = st.lists(st.decimals(min_value=D("0.0001"), max_value=D("100"), pl
 def test_any_plan_sums_exactly_to_the_total(total, percents, whole, with_remainder):
     # given: percentages scaled to at most 100, the last one closing to 100 unless a remainder line exists
     assume(sum(percents) <= 100)
-    lines = [pct(p) for p in percents]
+    lines = [pct(p, days=index) for index, p in enumerate(percents)]  # distinct lines: no repeats
     if with_remainder:
         assume(sum(percents) < 100)
         lines.append(rest())
     elif sum(percents) < 100:
-        lines.append(pct(D(100) - sum(percents)))
+        lines.append(pct(D(100) - sum(percents), days=len(percents)))
     # when
     try:
         planned = build_schedule(lines, total=total, currency="CNY", base_date=SIGNED, whole_units=whole)
