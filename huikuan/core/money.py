@@ -34,6 +34,7 @@ DECIMAL_PLACES = 2
 MAX_AMOUNT = Decimal("999999999999.99")
 MAX_EXACT_SUM = Decimal(2**63 - 1).scaleb(-2)
 ZERO = Decimal("0.00")
+STORAGE_QUANTUM = Decimal(1).scaleb(-DECIMAL_PLACES)
 DEFAULT_CURRENCY = "CNY"
 
 
@@ -58,13 +59,22 @@ def minor_units(currency: str) -> int:
     return get_currency_precision(currency)
 
 
-def quantum(currency: str = DEFAULT_CURRENCY) -> Decimal:
+def quantum(currency: str) -> Decimal:
     return Decimal(1).scaleb(-minor_units(currency))
 
 
-def quantize(amount: Decimal | int | str, currency: str = DEFAULT_CURRENCY) -> Decimal:
+def quantize(amount: Decimal | int | str, currency: str) -> Decimal:
     """Round to the currency's minor unit, half-up. The one rounding function of the project."""
     return Decimal(amount).quantize(quantum(currency), rounding=ROUNDING)
+
+
+def at_storage_scale(amount: Decimal) -> Decimal:
+    """An amount written with the two places every amount is stored with (a yen amount as 1000.00).
+
+    Not a rounding of money: the amounts and sums passed in already are whole minor units of their
+    currency (validated on the way in, or summed in cents), so this only fixes the exponent, and
+    SQLite's float noise (1234.5600000001) on sums it returns. Rounding goes through ``quantize``."""
+    return Decimal(amount).quantize(STORAGE_QUANTUM, rounding=ROUNDING)
 
 
 def round_whole(amount: Decimal) -> Decimal:
@@ -76,7 +86,7 @@ def is_zero(amount: Decimal) -> bool:
     return Decimal(amount) == 0
 
 
-def has_valid_precision(amount: Decimal, currency: str = DEFAULT_CURRENCY) -> bool:
+def has_valid_precision(amount: Decimal, currency: str) -> bool:
     """True when the amount needs no rounding in the currency (no sub-fen amounts)."""
     try:
         return Decimal(amount) == Decimal(amount).quantize(quantum(currency))
@@ -124,7 +134,7 @@ def validate_amount(amount: object, currency: str, *, field: str = "amount", all
         )
     if amount > MAX_AMOUNT:
         raise DomainError("amount_too_large", amount_limit_message(), field=field)
-    return amount.quantize(Decimal("0.01"))
+    return at_storage_scale(amount)
 
 
 def amount_limit_message() -> str:
@@ -142,4 +152,4 @@ class Cents(Func):
 
 def from_cents(cents: int | Decimal | None) -> Decimal:
     """The amount of a sum of ``Cents`` (None, the sum of nothing, is zero)."""
-    return Decimal(cents or 0).scaleb(-2).quantize(Decimal("0.01"))
+    return at_storage_scale(Decimal(cents or 0).scaleb(-2))

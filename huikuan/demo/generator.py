@@ -177,7 +177,7 @@ class DemoBuilder:
         for index in range(self.contract_count):
             signed_on = self.today - dt.timedelta(days=rng.randint(1, 730))
             amount = Decimal(math.exp(rng.uniform(math.log(3_000), math.log(5_000_000))))
-            amount = money.quantize(amount.quantize(Decimal(100)) if amount > 20_000 else amount)
+            amount = money.quantize(amount.quantize(Decimal(100)) if amount > 20_000 else amount, self.company.currency)
             fate = rng.choices(("active", "draft", "cancelled", "terminated"), (0.95, 0.015, 0.01, 0.025))[0]
             if fate == "draft":
                 signed_on = self.today - dt.timedelta(days=rng.randint(1, 30))
@@ -210,7 +210,7 @@ class DemoBuilder:
         if rng.random() < 0.85:
             contract.milestones[MilestoneKind.ACCEPTANCE] = delivery + dt.timedelta(days=rng.randint(10, 60))
         if contract.terms_key is None:
-            first = money.quantize(contract.amount * Decimal("0.3"))
+            first = money.quantize(contract.amount * Decimal("0.3"), self.company.currency)
             later = signed + dt.timedelta(days=rng.choice((30, 45, 60, 90)))
             contract.manual_plan = [
                 {"label": "预付款", "amount": first, "due_date": signed},
@@ -222,7 +222,11 @@ class DemoBuilder:
         lines: list[LineSpec] = self.lines[contract.terms_key]
         template = self.terms[contract.terms_key]
         schedule = build_schedule(
-            lines, total=contract.amount, currency="CNY", base_date=signed, whole_units=template.whole_units
+            lines,
+            total=contract.amount,
+            currency=self.company.currency,
+            base_date=signed,
+            whole_units=template.whole_units,
         )
         if not any(item.milestone for item in schedule):
             contract.milestones = {}
@@ -332,10 +336,10 @@ class DemoBuilder:
         discount = Decimal(0)
         roll = rng.random()
         if roll < 0.03:
-            discount = money.quantize(amount * Decimal(rng.choice(("0.01", "0.02", "0.05"))))
+            discount = money.quantize(amount * Decimal(rng.choice(("0.01", "0.02", "0.05"))), self.company.currency)
             kind, reason = AdjustmentKind.DISCOUNT, "质量瑕疵，经协商给予折让"
         elif roll < 0.04:
-            discount = money.quantize(amount * Decimal("0.10"))
+            discount = money.quantize(amount * Decimal("0.10"), self.company.currency)
             kind, reason = AdjustmentKind.CREDIT_NOTE, "部分货物退回，开具红字发票"
         if discount:
             self._at(paid_on, ADJUST, lambda: self._adjust_planned(planned, sequence, kind, discount, reason, paid_on))

@@ -51,7 +51,7 @@ CENTS = IntegerField()
 
 def _amount(value: Decimal | None) -> Decimal:
     """A sum as an amount with two places."""
-    return money.quantize(value or ZERO)
+    return money.at_storage_scale(value or ZERO)
 
 
 def cents(amount: Decimal) -> int:

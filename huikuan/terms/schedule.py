@@ -83,8 +83,9 @@ def _fail(code: str, message: str, index: int | None = None, field_name: str | N
     return DomainError(code, message, field=where)
 
 
-def validate_lines(lines: Sequence[LineSpec]) -> None:
-    """Refuse a template that cannot produce a valid plan for any amount, naming the line and
+def validate_lines(lines: Sequence[LineSpec], *, currency: str) -> None:
+    """Refuse a template that cannot produce a valid plan for any amount in ``currency`` (the
+    company's when a template is saved, the contract's when it is applied), naming the line and
     field at fault (``lines[2].percent``). Raises DomainError."""
     if not lines:
         raise _fail("terms_empty", _("A payment terms template needs at least one line."))
@@ -92,10 +93,10 @@ def validate_lines(lines: Sequence[LineSpec]) -> None:
     if len(remainders) > 1:
         raise _fail("terms_two_remainders", _("Only one line can take the remainder."), remainders[1], "amount_kind")
     for index, line in enumerate(lines):
-        _validate_amount(line, index)
+        _validate_amount(line, index, currency)
         _validate_due_rule(line, index)
     _refuse_repeated_lines(lines)
-    _refuse_amounts_that_never_fit(lines, has_remainder=bool(remainders))
+    _refuse_amounts_that_never_fit(lines, has_remainder=bool(remainders), currency=currency)
 
 
 def _refuse_repeated_lines(lines: Sequence[LineSpec]) -> None:
@@ -114,7 +115,7 @@ def _refuse_repeated_lines(lines: Sequence[LineSpec]) -> None:
         seen[key] = index
 
 
-def _refuse_amounts_that_never_fit(lines: Sequence[LineSpec], *, has_remainder: bool) -> None:
+def _refuse_amounts_that_never_fit(lines: Sequence[LineSpec], *, has_remainder: bool, currency: str) -> None:
     """Refuse lines whose amounts fit no total: percentages over 100%, fixed amounts beside
     percentages that already make 100%, percentages short of 100% with nothing to take the rest, or
     fixed amounts that could only close percentages short of 100% for a total that is not a whole
@@ -166,7 +167,7 @@ def _refuse_amounts_that_never_fit(lines: Sequence[LineSpec], *, has_remainder: 
     if percent_total and full_at is None:
         # Fixed amounts F close percentages P < 100% only for the total F * 100 / (100 - P).
         total = fixed_total * HUNDRED / (HUNDRED - percent_total)
-        if not money.has_valid_precision(total) or total > money.MAX_AMOUNT:
+        if not money.has_valid_precision(total, currency) or total > money.MAX_AMOUNT:
             raise _fail(
                 "terms_never_fit",
                 _(
@@ -178,22 +179,17 @@ def _refuse_amounts_that_never_fit(lines: Sequence[LineSpec], *, has_remainder: 
             )
 
 
-def _validate_amount(line: LineSpec, index: int) -> None:
+def _validate_amount(line: LineSpec, index: int, currency: str) -> None:
     if line.amount_kind == AmountKind.PERCENT:
         if line.percent is None or line.percent <= 0 or line.percent > HUNDRED:
             raise _fail("terms_bad_percent", _("A percentage must be more than 0 and at most 100."), index, "percent")
         if line.percent != line.percent.quantize(Decimal("0.0001")):
             raise _fail("terms_bad_percent", _("A percentage has at most four decimal places."), index, "percent")
     elif line.amount_kind == AmountKind.FIXED:
-        if line.fixed_amount is None or line.fixed_amount <= 0 or not money.has_valid_precision(line.fixed_amount):
-            raise _fail(
-                "terms_bad_fixed_amount",
-                _("A fixed amount must be positive, to the fen at most."),
-                index,
-                "fixed_amount",
-            )
-        # the one amount check (limit included), with the line's field name
-        money.validate_amount(line.fixed_amount, money.DEFAULT_CURRENCY, field=f"lines[{index}].fixed_amount")
+        if line.fixed_amount is None or line.fixed_amount <= 0:
+            raise _fail("terms_bad_fixed_amount", _("A fixed amount must be positive."), index, "fixed_amount")
+        # the one amount check (sign, the currency's minor unit, limit), with the line's field name
+        money.validate_amount(line.fixed_amount, currency, field=f"lines[{index}].fixed_amount")
     elif line.amount_kind != AmountKind.REMAINDER:
         raise _fail("terms_bad_amount_kind", _("Unknown amount kind."), index, "amount_kind")
 
@@ -267,7 +263,7 @@ def build_schedule(
 
     Raises DomainError when the lines are invalid, fixed amounts exceed the total, or the total is
     too small to give every installment a positive amount."""
-    validate_lines(lines)
+    validate_lines(lines, currency=currency)
     total = money.quantize(total, currency)
     if total <= 0:
         raise DomainError("amount_not_positive", _("The amount must be positive."), field="amount")

@@ -74,7 +74,7 @@ def terms_create(
     require(actor, Perm.TERMS_CHANGE)
     require_company(actor, company.pk)
     specs = line_specs(lines)
-    validate_lines(specs)
+    validate_lines(specs, currency=company.currency)
     terms = PaymentTerms.objects.create(
         company=company, name=_check_name(company, name), description=description, whole_units=whole_units
     )
@@ -108,7 +108,7 @@ def terms_update(
     terms.save()
     if lines is not None:
         specs = line_specs(lines)
-        validate_lines(specs)
+        validate_lines(specs, currency=terms.company.currency)
         _write_lines(terms, specs)
     audit.record(action=AuditAction.TERMS_UPDATED, target=terms, actor=actor)
     return terms

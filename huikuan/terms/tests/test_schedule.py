@@ -133,7 +133,7 @@ def test_yen_amounts_round_to_whole_yen():
         ([pct("10.00001"), rest()], "terms_bad_percent"),
         ([pct("100"), rest()], "terms_remainder_empty"),
         ([fixed("-5"), rest()], "terms_bad_fixed_amount"),
-        ([fixed("5.001"), rest()], "terms_bad_fixed_amount"),
+        ([fixed("5.001"), rest()], "amount_too_precise"),
         ([pct("100", days=-1)], "terms_negative_days"),
         ([pct("100", DueRule.FIXED_DATE)], "terms_date_needed"),
         ([pct("100", DueRule.DAY_OF_MONTH, day_of_month=32)], "terms_day_needed"),
@@ -145,13 +145,13 @@ def test_yen_amounts_round_to_whole_yen():
 )
 def test_invalid_templates_are_refused_with_a_code(lines, code):
     with pytest.raises(DomainError) as error:
-        validate_lines(lines)
+        validate_lines(lines, currency="CNY")
     assert error.value.code == code
 
 
 def test_the_error_names_the_offending_line_field():
     with pytest.raises(DomainError) as error:
-        validate_lines([pct("50"), pct("50", days=-3)])
+        validate_lines([pct("50"), pct("50", days=-3)], currency="CNY")
     assert error.value.field == "lines[1].days"
 
 
