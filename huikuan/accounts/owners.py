@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
+from huikuan.accounts.errors import AccountErrorCode
 from huikuan.accounts.models import User
 from huikuan.accounts.roles import Perm
 from huikuan.accounts.selectors import users_visible_to
@@ -28,7 +29,9 @@ def check_owner(
         return
     usable = owner.is_active and (owner.company_id == company_id or owner.is_superuser)
     if not usable or (owner.pk != actor.pk and not users_visible_to(actor).filter(pk=owner.pk).exists()):
-        raise DomainError("invalid_owner", _("The owner must be an active user of the company."), field="owner")
+        raise DomainError(
+            AccountErrorCode.INVALID_OWNER, _("The owner must be an active user of the company."), field="owner"
+        )
     takes_new_record = creating and owner.pk == actor.pk
     if not takes_new_record and not actor.has_perm_code(Perm.OWNER_CHANGE):
         raise NotPermitted(_("Your role does not allow giving a customer or contract to another owner."))

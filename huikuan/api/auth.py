@@ -19,6 +19,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from huikuan.accounts.lockout import lockout_response
+from huikuan.api.errors import ApiErrorCode
 from huikuan.core.errors import DomainError
 
 
@@ -52,7 +53,7 @@ class ObtainTokenView(APIView):
         if getattr(django_request, "axes_locked_out", False):
             return lockout_response(django_request)
         if user is None:
-            raise DomainError("invalid_credentials", _("The username or password is wrong."))
+            raise DomainError(ApiErrorCode.INVALID_CREDENTIALS, _("The username or password is wrong."))
         token, _created = Token.objects.get_or_create(user=user)
         return Response({"token": token.key})
 

@@ -14,6 +14,7 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from huikuan.api.errors import ApiErrorCode
 from huikuan.core.errors import DomainError
 
 logger = logging.getLogger(__name__)
@@ -43,30 +44,30 @@ def exception_handler(exc, context):
     if isinstance(exc, DjangoValidationError):
         detail = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
         return Response(
-            {"code": "invalid", "message": _("Invalid input."), "fields": _field_messages(detail)},
+            {"code": ApiErrorCode.INVALID, "message": _("Invalid input."), "fields": _field_messages(detail)},
             status=status.HTTP_400_BAD_REQUEST,
         )
     if isinstance(exc, IntegrityError):
         # A database constraint caught what the service checks should have: refuse, do not crash.
         logger.warning("integrity error reached the API: %s", exc)
         return Response(
-            {"code": "conflict", "message": _("The change conflicts with the data; nothing was saved.")},
+            {"code": ApiErrorCode.CONFLICT, "message": _("The change conflicts with the data; nothing was saved.")},
             status=status.HTTP_409_CONFLICT,
         )
     if isinstance(exc, exceptions.ValidationError):
         return Response(
-            {"code": "invalid", "message": _("Invalid input."), "fields": _field_messages(exc.detail)},
+            {"code": ApiErrorCode.INVALID, "message": _("Invalid input."), "fields": _field_messages(exc.detail)},
             status=status.HTTP_400_BAD_REQUEST,
         )
     if isinstance(exc, RequestDataTooBig):
         # DRF reads the body through request.body, which enforces DATA_UPLOAD_MAX_MEMORY_SIZE.
         return Response(
-            {"code": "request_too_large", "message": _("The request body is too large.")},
+            {"code": ApiErrorCode.REQUEST_TOO_LARGE, "message": _("The request body is too large.")},
             status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
         )
     if isinstance(exc, TooManyFieldsSent):
         return Response(
-            {"code": "parse_error", "message": _("The request has too many fields.")},
+            {"code": ApiErrorCode.PARSE_ERROR, "message": _("The request has too many fields.")},
             status=status.HTTP_400_BAD_REQUEST,
         )
     if isinstance(exc, RecursionError):
@@ -74,7 +75,7 @@ def exception_handler(exc, context):
         # can get here, e.g. DRF's own parsers on the token view: still a bad request, not a 500.
         logger.warning("recursion error reached the API: %s", exc)
         return Response(
-            {"code": "parse_error", "message": _("The request body nests too deeply.")},
+            {"code": ApiErrorCode.PARSE_ERROR, "message": _("The request body nests too deeply.")},
             status=status.HTTP_400_BAD_REQUEST,
         )
     if isinstance(exc, Http404):

@@ -26,6 +26,7 @@ from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from huikuan.api.errors import ApiErrorCode
 from huikuan.api.tools import request_user
 from huikuan.core.errors import DomainError
 from huikuan.core.models import IdempotencyRecord
@@ -64,7 +65,7 @@ def _find_record(*, user: Any, scope: str, key: str) -> IdempotencyRecord | None
 def _replay(record: IdempotencyRecord, digest: str) -> Response:
     if record.request_hash != digest:
         raise IdempotencyKeyReused(
-            "idempotency_key_reused",
+            ApiErrorCode.IDEMPOTENCY_KEY_REUSED,
             _("This Idempotency-Key was already used for a different request; use a new key."),
         )
     response = Response(record.response_body, status=record.status_code)
@@ -79,7 +80,7 @@ def _key(request: Request) -> str | None:
     key = key.strip()
     if not key or len(key) > MAX_KEY_LENGTH:
         raise DomainError(
-            "invalid_idempotency_key",
+            ApiErrorCode.INVALID_IDEMPOTENCY_KEY,
             _("The Idempotency-Key header must have 1 to %(max)s characters.") % {"max": MAX_KEY_LENGTH},
         )
     return key

@@ -22,6 +22,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from huikuan.accounts.models import Company, User
+from huikuan.api.errors import ApiErrorCode
 from huikuan.core.as_of import as_of_from
 from huikuan.core.dates import today
 from huikuan.core.errors import DomainError
@@ -169,7 +170,7 @@ class ServiceViewSet(viewsets.GenericViewSet):
 def actor_company(user: User) -> Company:
     """The company a user's new company-wide records go to. Raises DomainError."""
     if user.company is None:
-        raise DomainError("no_company", _("Your account is not attached to a company."))
+        raise DomainError(ApiErrorCode.NO_COMPANY, _("Your account is not attached to a company."))
     return user.company
 
 

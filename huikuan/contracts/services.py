@@ -20,6 +20,7 @@ from huikuan.accounts.scope import require, require_company, require_visible
 from huikuan.audit import services as audit
 from huikuan.audit.actions import AuditAction
 from huikuan.contracts.choices import ContractStatus
+from huikuan.contracts.errors import ContractErrorCode
 from huikuan.contracts.lock_objects import contract_for_update
 from huikuan.contracts.models import Contract, Installment, Milestone
 from huikuan.core import money
@@ -55,7 +56,7 @@ def _check_values(values: dict[str, Any], *, currency: str) -> dict[str, Any]:
     if "title" in values:
         values["title"] = (values["title"] or "").strip()
         if not values["title"]:
-            raise DomainError("title_required", _("Give the contract a title."), field="title")
+            raise DomainError(ContractErrorCode.TITLE_REQUIRED, _("Give the contract a title."), field="title")
     if "currency" in values:
         money.validate_currency(values["currency"])
         currency = values["currency"]
@@ -63,7 +64,9 @@ def _check_values(values: dict[str, Any], *, currency: str) -> dict[str, Any]:
         values["amount"] = money.validate_amount(values["amount"], currency)
     if "vat_rate" in values and not (Decimal(0) <= values["vat_rate"] < 1):
         raise DomainError(
-            "invalid_vat_rate", _("The VAT rate is a fraction from 0 to below 1, e.g. 0.13."), field="vat_rate"
+            ContractErrorCode.INVALID_VAT_RATE,
+            _("The VAT rate is a fraction from 0 to below 1, e.g. 0.13."),
+            field="vat_rate",
         )
     return values
 
@@ -104,7 +107,9 @@ def contract_create(
     require_visible(actor, customer, owner="owner")
     customer = for_update(Customer.objects.select_related("company")).get(pk=customer.pk)
     if customer.status != CustomerStatus.ACTIVE:
-        raise DomainError("customer_not_active", _("The customer is on hold or closed."), field="customer")
+        raise DomainError(
+            ContractErrorCode.CUSTOMER_NOT_ACTIVE, _("The customer is on hold or closed."), field="customer"
+        )
     company = customer.company
     currency = currency or company.currency
     values = _check_values(
@@ -152,7 +157,7 @@ def contract_update(*, actor: User, contract: Contract, **changes: Any) -> Contr
     for field in changes:
         if field not in allowed:
             raise DomainError(
-                "not_editable",
+                ContractErrorCode.NOT_EDITABLE,
                 _("This field cannot be changed once the contract is %(status)s.")
                 % {"status": contract.get_status_display()},
                 field=field,
@@ -209,7 +214,7 @@ def _replace_plan(contract: Contract, planned: Sequence[PlannedInstallment]) -> 
 def _require_draft(contract: Contract) -> None:
     if not contract.is_draft:
         raise DomainError(
-            "contract_not_draft",
+            ContractErrorCode.CONTRACT_NOT_DRAFT,
             _("The plan of a contract can only be changed while it is a draft."),
             field="status",
         )
@@ -230,7 +235,9 @@ def contract_apply_terms(
     contract = _locked(contract, actor)
     _require_draft(contract)
     if terms.company_id != contract.company_id:
-        raise DomainError("invalid_terms", _("The payment terms belong to another company."), field="terms")
+        raise DomainError(
+            ContractErrorCode.INVALID_TERMS, _("The payment terms belong to another company."), field="terms"
+        )
     require_business_date(base_date, field="base_date")
     planned = build_schedule(
         terms_lines(terms),
@@ -261,17 +268,19 @@ def contract_set_installments(
     contract = _locked(contract, actor)
     _require_draft(contract)
     if not installments:
-        raise DomainError("plan_empty", _("Enter at least one installment."), field="installments")
+        raise DomainError(ContractErrorCode.PLAN_EMPTY, _("Enter at least one installment."), field="installments")
     planned = []
     for index, data in enumerate(installments):
         amount = money.validate_amount(data.get("amount"), contract.currency, field=f"installments[{index}].amount")
         milestone = data.get("milestone") or ""
         due_date = data.get("due_date")
         if milestone and milestone not in MilestoneKind.values:
-            raise DomainError("invalid_milestone", _("Unknown milestone."), field=f"installments[{index}].milestone")
+            raise DomainError(
+                ContractErrorCode.INVALID_MILESTONE, _("Unknown milestone."), field=f"installments[{index}].milestone"
+            )
         if not milestone and due_date is None:
             raise DomainError(
-                "due_date_required",
+                ContractErrorCode.DUE_DATE_REQUIRED,
                 _("Give a due date or the milestone the installment waits for."),
                 field=f"installments[{index}].due_date",
             )
@@ -294,7 +303,7 @@ def contract_set_installments(
     total = sum(p.amount for p in planned)
     if total > contract.amount:
         raise DomainError(
-            "plan_exceeds_amount",
+            ContractErrorCode.PLAN_EXCEEDS_AMOUNT,
             _("The installments add up to %(sum)s, more than the contract amount %(amount)s.")
             % {"sum": total, "amount": contract.amount},
             field="installments",
@@ -313,13 +322,15 @@ def contract_activate(*, actor: User, contract: Contract) -> Contract:
     require(actor, Perm.CONTRACT_CHANGE)
     contract = _locked(contract, actor)
     if not contract.is_draft:
-        raise DomainError("contract_not_draft", _("Only a draft contract can be activated."), field="status")
+        raise DomainError(
+            ContractErrorCode.CONTRACT_NOT_DRAFT, _("Only a draft contract can be activated."), field="status"
+        )
     if contract.customer.status == CustomerStatus.CLOSED:
-        raise DomainError("customer_closed", _("The customer is closed."), field="customer")
+        raise DomainError(ContractErrorCode.CUSTOMER_CLOSED, _("The customer is closed."), field="customer")
     planned = contract.installments.aggregate(total=Sum("amount"))["total"] or money.ZERO
     if planned != contract.amount:
         raise DomainError(
-            "plan_does_not_sum",
+            ContractErrorCode.PLAN_DOES_NOT_SUM,
             _("The installments add up to %(sum)s, but the contract amount is %(amount)s.")
             % {"sum": planned, "amount": contract.amount},
             field="installments",
@@ -355,16 +366,16 @@ def milestone_record(*, actor: User, contract: Contract, kind: str, reached_on: 
     require(actor, Perm.CONTRACT_CHANGE)
     contract = _locked(contract, actor)
     if contract.status == ContractStatus.CANCELLED:
-        raise DomainError("contract_cancelled", _("The contract is cancelled."), field="contract")
+        raise DomainError(ContractErrorCode.CONTRACT_CANCELLED, _("The contract is cancelled."), field="contract")
     if kind not in MilestoneKind.values:
-        raise DomainError("invalid_milestone", _("Unknown milestone."), field="kind")
+        raise DomainError(ContractErrorCode.INVALID_MILESTONE, _("Unknown milestone."), field="kind")
     require_not_future(reached_on, field="reached_on")
     require_business_date(reached_on, field="reached_on")
     require_order(
         contract.signed_on, reached_on, field="reached_on", message=_("A milestone cannot come before the signing.")
     )
     if contract.milestones.filter(kind=kind).exists():
-        raise DomainError("milestone_recorded", _("This milestone is already recorded."), field="kind")
+        raise DomainError(ContractErrorCode.MILESTONE_RECORDED, _("This milestone is already recorded."), field="kind")
     milestone = Milestone.objects.create(
         company_id=contract.company_id,
         contract=contract,
@@ -390,7 +401,9 @@ def contract_terminate(*, actor: User, contract: Contract, on: dt.date, reason: 
     require(actor, Perm.CONTRACT_CHANGE)
     contract = _locked(contract, actor)
     if contract.status != ContractStatus.ACTIVE:
-        raise DomainError("contract_not_active", _("Only an active contract can be terminated."), field="status")
+        raise DomainError(
+            ContractErrorCode.CONTRACT_NOT_ACTIVE, _("Only an active contract can be terminated."), field="status"
+        )
     reason = require_reason(reason)
     require_not_future(on, field="on")
     require_business_date(on, field="on")
@@ -409,7 +422,7 @@ def contract_cancel(*, actor: User, contract: Contract, reason: str) -> Contract
     contract = _locked(contract, actor)
     if not contract.is_draft:
         raise DomainError(
-            "contract_not_draft",
+            ContractErrorCode.CONTRACT_NOT_DRAFT,
             _("Only a draft can be cancelled; terminate an active contract instead."),
             field="status",
         )

@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from huikuan.core.dates import date_range_message, in_business_range, today
-from huikuan.core.errors import DomainError
+from huikuan.core.errors import CoreErrorCode, DomainError
 
 
 def as_of_from(params: Mapping[str, Any], name: str = "as_of") -> dt.date:
@@ -23,9 +23,9 @@ def as_of_from(params: Mapping[str, Any], name: str = "as_of") -> dt.date:
     try:
         day = forms.DateField(input_formats=["%Y-%m-%d"]).clean(raw)
     except ValidationError as error:
-        raise DomainError("invalid_date", _("Enter a valid date (YYYY-MM-DD)."), field=name) from error
+        raise DomainError(CoreErrorCode.INVALID_DATE, _("Enter a valid date (YYYY-MM-DD)."), field=name) from error
     # the one business date range (core.dates); it also keeps the figures' bucket arithmetic far
     # from the ends of the calendar
     if not in_business_range(day):
-        raise DomainError("date_out_of_range", date_range_message(), field=name)
+        raise DomainError(CoreErrorCode.DATE_OUT_OF_RANGE, date_range_message(), field=name)
     return day

@@ -5,7 +5,7 @@ import datetime as dt
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from huikuan.core.errors import DomainError
+from huikuan.core.errors import CoreErrorCode, DomainError
 
 
 def today() -> dt.date:
@@ -15,13 +15,13 @@ def today() -> dt.date:
 def require_not_future(day: dt.date, *, field: str) -> None:
     """Refuse a date after today for something that has already happened. Raises DomainError."""
     if day > today():
-        raise DomainError("date_in_future", _("The date cannot be in the future."), field=field)
+        raise DomainError(CoreErrorCode.DATE_IN_FUTURE, _("The date cannot be in the future."), field=field)
 
 
 def require_order(earlier: dt.date | None, later: dt.date | None, *, field: str, message: str) -> None:
     """Refuse dates out of order. Raises DomainError."""
     if earlier is not None and later is not None and later < earlier:
-        raise DomainError("dates_out_of_order", message, field=field)
+        raise DomainError(CoreErrorCode.DATES_OUT_OF_ORDER, message, field=field)
 
 
 # Business dates (signing, receipt, due, milestone, effective and reversal dates, ``as_of`` and
@@ -48,12 +48,12 @@ def in_business_range(day: dt.date) -> bool:
 def require_business_date(day: dt.date | None, *, field: str) -> None:
     """Refuse a date outside MIN_DATE..MAX_DATE (None is left to the caller). Raises DomainError."""
     if day is not None and not in_business_range(day):
-        raise DomainError("date_out_of_range", date_range_message(), field=field)
+        raise DomainError(CoreErrorCode.DATE_OUT_OF_RANGE, date_range_message(), field=field)
 
 
 def _require_offset(value: object, *, limit: int, message: str, field: str) -> None:
     if value is not None and not (isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= limit):
-        raise DomainError("offset_out_of_range", message % {"max": limit}, field=field)
+        raise DomainError(CoreErrorCode.OFFSET_OUT_OF_RANGE, message % {"max": limit}, field=field)
 
 
 def require_offset_days(value: object, *, field: str) -> None:

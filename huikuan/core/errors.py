@@ -5,9 +5,29 @@ field errors."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from enum import StrEnum
 from typing import Any
 
 from django.utils.translation import gettext as _
+
+
+class CoreErrorCode(StrEnum):
+    """Error codes of the core rules every app shares: amounts, dates, numbers, reasons, roles."""
+
+    AMOUNT_NOT_POSITIVE = "amount_not_positive"
+    AMOUNT_TOO_LARGE = "amount_too_large"
+    AMOUNT_TOO_PRECISE = "amount_too_precise"
+    DATE_IN_FUTURE = "date_in_future"
+    DATE_OUT_OF_RANGE = "date_out_of_range"
+    DATES_OUT_OF_ORDER = "dates_out_of_order"
+    DUPLICATE_NUMBER = "duplicate_number"
+    INVALID_AMOUNT = "invalid_amount"
+    INVALID_DATE = "invalid_date"
+    INVALID_NUMBER_PATTERN = "invalid_number_pattern"
+    NOT_PERMITTED = "not_permitted"
+    OFFSET_OUT_OF_RANGE = "offset_out_of_range"
+    REASON_REQUIRED = "reason_required"
+    UNKNOWN_CURRENCY = "unknown_currency"
 
 
 class DomainError(Exception):
@@ -17,7 +37,7 @@ class DomainError(Exception):
 
     def __init__(
         self,
-        code: str,
+        code: StrEnum,
         message: Any,
         *,
         field: str | None = None,
@@ -44,12 +64,12 @@ class NotPermitted(DomainError):
     status_code = 403
 
     def __init__(self, message: Any) -> None:
-        super().__init__("not_permitted", message)
+        super().__init__(CoreErrorCode.NOT_PERMITTED, message)
 
 
 def require_reason(reason: str | None) -> str:
     """The stripped reason a reversal or adjustment must give. Raises DomainError."""
     reason = (reason or "").strip()
     if not reason:
-        raise DomainError("reason_required", _("Give a reason."), field="reason")
+        raise DomainError(CoreErrorCode.REASON_REQUIRED, _("Give a reason."), field="reason")
     return reason

@@ -16,7 +16,7 @@ from django.db.models import BigIntegerField, Func
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from huikuan.core.errors import DomainError
+from huikuan.core.errors import CoreErrorCode, DomainError
 from huikuan.core.numbers import NumberFormatError, parse_decimal
 
 if TYPE_CHECKING:
@@ -107,7 +107,9 @@ def validate_currency(code: str, *, field: str = "currency") -> str:
     """The code if it is a supported ISO 4217 currency. Raises DomainError."""
     if not is_supported_currency(code):
         raise DomainError(
-            "unknown_currency", _("Unknown or unsupported currency: %(code)s.") % {"code": code}, field=field
+            CoreErrorCode.UNKNOWN_CURRENCY,
+            _("Unknown or unsupported currency: %(code)s.") % {"code": code},
+            field=field,
         )
     return code
 
@@ -122,18 +124,18 @@ def validate_amount(amount: object, currency: str, *, field: str = "amount", all
         except NumberFormatError:
             amount = None
     if not isinstance(amount, Decimal) or not amount.is_finite():
-        raise DomainError("invalid_amount", _("Enter an amount."), field=field)
+        raise DomainError(CoreErrorCode.INVALID_AMOUNT, _("Enter an amount."), field=field)
     if amount < 0 or (amount == 0 and not allow_zero):
-        raise DomainError("amount_not_positive", _("The amount must be positive."), field=field)
+        raise DomainError(CoreErrorCode.AMOUNT_NOT_POSITIVE, _("The amount must be positive."), field=field)
     if not has_valid_precision(amount, currency):
         raise DomainError(
-            "amount_too_precise",
+            CoreErrorCode.AMOUNT_TOO_PRECISE,
             _("%(currency)s amounts have at most %(places)s decimal places.")
             % {"currency": currency, "places": minor_units(currency)},
             field=field,
         )
     if amount > MAX_AMOUNT:
-        raise DomainError("amount_too_large", amount_limit_message(), field=field)
+        raise DomainError(CoreErrorCode.AMOUNT_TOO_LARGE, amount_limit_message(), field=field)
     return at_storage_scale(amount)
 
 

@@ -11,7 +11,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Field, Model
 from django.utils.translation import gettext as _
 
-from huikuan.core.errors import DomainError
+from huikuan.core.errors import CoreErrorCode, DomainError
 from huikuan.core.models import NumberSequence
 
 ALLOWED_FIELDS = {"year", "month", "seq", "company"}
@@ -27,7 +27,7 @@ def validate_pattern(pattern: str) -> None:
         pattern.format(year=2000, month=1, seq=1, company="X")
     except (ValueError, KeyError, IndexError) as error:
         raise DomainError(
-            "invalid_number_pattern",
+            CoreErrorCode.INVALID_NUMBER_PATTERN,
             _("A number pattern needs {seq} and may use {year}, {month} and {company}."),
             field="pattern",
         ) from error
@@ -89,7 +89,7 @@ def assign_number(*, model: type[Model], company, given: str, field: str, kind: 
         return next_number(company=company, kind=kind, pattern=pattern, on=on)
     if model._default_manager.filter(company=company, **{field: given}).exists():
         raise DomainError(
-            "duplicate_number",
+            CoreErrorCode.DUPLICATE_NUMBER,
             _("Another %(record)s has this %(field)s.")
             % {"record": model._meta.verbose_name, "field": _number_field(model, field).verbose_name},
             field=field,

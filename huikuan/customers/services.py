@@ -22,6 +22,7 @@ from huikuan.core.dates import today
 from huikuan.core.errors import DomainError
 from huikuan.core.locking import for_update
 from huikuan.core.numbering import assign_number
+from huikuan.customers.errors import CustomerErrorCode
 from huikuan.customers.models import Contact, Customer, CustomerStatus, Tag
 from huikuan.customers.selectors import customers_visible_to
 from huikuan.terms.models import PaymentTerms
@@ -38,7 +39,7 @@ def normalize_tax_id(value: str) -> str:
         return uscc.validate(value)
     except StdnumError as error:
         raise DomainError(
-            "invalid_tax_id", _("This is not a valid unified social credit code."), field="tax_id"
+            CustomerErrorCode.INVALID_TAX_ID, _("This is not a valid unified social credit code."), field="tax_id"
         ) from error
 
 
@@ -49,7 +50,7 @@ def _check_values(
     if "name" in cleaned:
         cleaned["name"] = (cleaned["name"] or "").strip()
         if not cleaned["name"]:
-            raise DomainError("name_required", _("Enter the customer's name."), field="name")
+            raise DomainError(CustomerErrorCode.NAME_REQUIRED, _("Enter the customer's name."), field="name")
     if "tax_id" in cleaned:
         cleaned["tax_id"] = normalize_tax_id(cleaned["tax_id"])
         if cleaned["tax_id"]:
@@ -64,16 +65,18 @@ def _check_values(
                     message = _("Customer %(code)s already has this tax id.") % {"code": clash.code}
                 else:
                     message = _("Another customer of the company already has this tax id.")
-                raise DomainError("duplicate_tax_id", message, field="tax_id")
+                raise DomainError(CustomerErrorCode.DUPLICATE_TAX_ID, message, field="tax_id")
     if "credit_limit" in cleaned:
         cleaned["credit_limit"] = money.validate_amount(
             Decimal(cleaned["credit_limit"] or 0), company.currency, field="credit_limit", allow_zero=True
         )
     terms = cleaned.get("default_terms")
     if isinstance(terms, PaymentTerms) and terms.company_id != company.pk:
-        raise DomainError("invalid_terms", _("The payment terms belong to another company."), field="default_terms")
+        raise DomainError(
+            CustomerErrorCode.INVALID_TERMS, _("The payment terms belong to another company."), field="default_terms"
+        )
     if "status" in cleaned and cleaned["status"] not in CustomerStatus.values:
-        raise DomainError("invalid_status", _("Unknown status."), field="status")
+        raise DomainError(CustomerErrorCode.INVALID_STATUS, _("Unknown status."), field="status")
     return cleaned
 
 
@@ -91,7 +94,9 @@ def _set_contacts(customer: Customer, contacts: Iterable[Mapping[str, Any]]) -> 
         name = (data.get("name") or "").strip()
         if not name:
             raise DomainError(
-                "contact_name_required", _("Every contact needs a name."), field=f"contacts[{index}].name"
+                CustomerErrorCode.CONTACT_NAME_REQUIRED,
+                _("Every contact needs a name."),
+                field=f"contacts[{index}].name",
             )
         Contact.objects.create(
             customer=customer,
@@ -168,7 +173,7 @@ def customer_update(
     require(actor, Perm.CUSTOMER_CHANGE)
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
-        raise DomainError("not_editable", _("This field cannot be changed."), field=sorted(unknown)[0])
+        raise DomainError(CustomerErrorCode.NOT_EDITABLE, _("This field cannot be changed."), field=sorted(unknown)[0])
     require_visible(actor, customer, owner="owner")
     customer = for_update(Customer.objects).get(pk=customer.pk)
     previous_owner = customer.owner if "owner" in changes else None

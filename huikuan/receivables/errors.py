@@ -16,3 +16,5 @@ class ReceivableErrorCode(StrEnum):
     DATE_TOO_EARLY = "date_too_early"
     HAS_ALLOCATIONS = "has_allocations"
     POSTED = "posted"
+    INVALID_KIND = "invalid_kind"
+    INVALID_METHOD = "invalid_method"

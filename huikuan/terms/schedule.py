@@ -9,14 +9,16 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
+from enum import StrEnum
 from typing import cast
 
 from django.utils.translation import gettext as _
 
 from huikuan.core import money
 from huikuan.core.dates import require_business_date, require_offset_days, require_offset_months
-from huikuan.core.errors import DomainError
+from huikuan.core.errors import CoreErrorCode, DomainError
 from huikuan.terms.choices import PERIOD_MONTHS, AmountKind, DueRule
+from huikuan.terms.errors import TermsErrorCode
 
 HUNDRED = Decimal(100)
 
@@ -75,10 +77,10 @@ def due_after_milestone(reached_on: dt.date, *, days: int, months: int) -> dt.da
         return add_months(reached_on, months) + dt.timedelta(days=days)
     except (OverflowError, ValueError) as error:
         message = _("An installment's offset puts its due date beyond any calendar.")
-        raise DomainError("offset_out_of_range", message, field="reached_on") from error
+        raise DomainError(CoreErrorCode.OFFSET_OUT_OF_RANGE, message, field="reached_on") from error
 
 
-def _fail(code: str, message: str, index: int | None = None, field_name: str | None = None) -> DomainError:
+def _fail(code: StrEnum, message: str, index: int | None = None, field_name: str | None = None) -> DomainError:
     where = f"lines[{index}].{field_name}" if index is not None and field_name else "lines"
     return DomainError(code, message, field=where)
 
@@ -88,10 +90,15 @@ def validate_lines(lines: Sequence[LineSpec], *, currency: str) -> None:
     company's when a template is saved, the contract's when it is applied), naming the line and
     field at fault (``lines[2].percent``). Raises DomainError."""
     if not lines:
-        raise _fail("terms_empty", _("A payment terms template needs at least one line."))
+        raise _fail(TermsErrorCode.TERMS_EMPTY, _("A payment terms template needs at least one line."))
     remainders = [i for i, line in enumerate(lines) if line.amount_kind == AmountKind.REMAINDER]
     if len(remainders) > 1:
-        raise _fail("terms_two_remainders", _("Only one line can take the remainder."), remainders[1], "amount_kind")
+        raise _fail(
+            TermsErrorCode.TERMS_TWO_REMAINDERS,
+            _("Only one line can take the remainder."),
+            remainders[1],
+            "amount_kind",
+        )
     for index, line in enumerate(lines):
         _validate_amount(line, index, currency)
         _validate_due_rule(line, index)
@@ -107,7 +114,7 @@ def _refuse_repeated_lines(lines: Sequence[LineSpec]) -> None:
         key = replace(line, label="")
         if key in seen:
             raise _fail(
-                "terms_repeated_line",
+                TermsErrorCode.TERMS_REPEATED_LINE,
                 _("This line repeats line %(line)s: merge them into one line.") % {"line": seen[key] + 1},
                 index,
                 "amount_kind",
@@ -128,7 +135,7 @@ def _refuse_amounts_that_never_fit(lines: Sequence[LineSpec], *, has_remainder: 
         percent_total += cast(Decimal, line.percent)
         if percent_total > HUNDRED:
             raise _fail(
-                "terms_percent_over_100",
+                TermsErrorCode.TERMS_PERCENT_OVER_100,
                 _("The percentages add up to %(total)s%%, more than 100%%.") % {"total": percent_total.normalize()},
                 index,
                 "percent",
@@ -141,7 +148,7 @@ def _refuse_amounts_that_never_fit(lines: Sequence[LineSpec], *, has_remainder: 
         # 100% of the total plus a fixed amount is always more than the total.
         index, field_name = (full_at, "percent") if full_at > fixed[-1] else (fixed[-1], "fixed_amount")
         raise _fail(
-            "terms_fixed_beyond_100",
+            TermsErrorCode.TERMS_FIXED_BEYOND_100,
             _("The percentages already make 100%, so no fixed amount fits beside them."),
             index,
             field_name,
@@ -150,7 +157,7 @@ def _refuse_amounts_that_never_fit(lines: Sequence[LineSpec], *, has_remainder: 
         if full_at is not None:
             remainder = next(i for i, line in enumerate(lines) if line.amount_kind == AmountKind.REMAINDER)
             raise _fail(
-                "terms_remainder_empty",
+                TermsErrorCode.TERMS_REMAINDER_EMPTY,
                 _("The percentages already make 100%; the remainder line would be empty."),
                 remainder,
                 "amount_kind",
@@ -159,7 +166,7 @@ def _refuse_amounts_that_never_fit(lines: Sequence[LineSpec], *, has_remainder: 
     if not fixed:
         if percent_total != HUNDRED:
             raise _fail(
-                "terms_remainder_needed",
+                TermsErrorCode.TERMS_REMAINDER_NEEDED,
                 _("The percentages add up to %(total)s%%: make them 100%% or add a remainder line.")
                 % {"total": percent_total.normalize()},
             )
@@ -169,7 +176,7 @@ def _refuse_amounts_that_never_fit(lines: Sequence[LineSpec], *, has_remainder: 
         total = fixed_total * HUNDRED / (HUNDRED - percent_total)
         if not money.has_valid_precision(total, currency) or total > money.MAX_AMOUNT:
             raise _fail(
-                "terms_never_fit",
+                TermsErrorCode.TERMS_NEVER_FIT,
                 _(
                     "These percentages and fixed amounts fit no amount exactly: "
                     "add a remainder line or make the percentages 100%."
@@ -182,41 +189,57 @@ def _refuse_amounts_that_never_fit(lines: Sequence[LineSpec], *, has_remainder: 
 def _validate_amount(line: LineSpec, index: int, currency: str) -> None:
     if line.amount_kind == AmountKind.PERCENT:
         if line.percent is None or line.percent <= 0 or line.percent > HUNDRED:
-            raise _fail("terms_bad_percent", _("A percentage must be more than 0 and at most 100."), index, "percent")
+            raise _fail(
+                TermsErrorCode.TERMS_BAD_PERCENT,
+                _("A percentage must be more than 0 and at most 100."),
+                index,
+                "percent",
+            )
         if line.percent != line.percent.quantize(Decimal("0.0001")):
-            raise _fail("terms_bad_percent", _("A percentage has at most four decimal places."), index, "percent")
+            raise _fail(
+                TermsErrorCode.TERMS_BAD_PERCENT, _("A percentage has at most four decimal places."), index, "percent"
+            )
     elif line.amount_kind == AmountKind.FIXED:
         if line.fixed_amount is None or line.fixed_amount <= 0:
-            raise _fail("terms_bad_fixed_amount", _("A fixed amount must be positive."), index, "fixed_amount")
+            raise _fail(
+                TermsErrorCode.TERMS_BAD_FIXED_AMOUNT, _("A fixed amount must be positive."), index, "fixed_amount"
+            )
         # the one amount check (sign, the currency's minor unit, limit), with the line's field name
         money.validate_amount(line.fixed_amount, currency, field=f"lines[{index}].fixed_amount")
     elif line.amount_kind != AmountKind.REMAINDER:
-        raise _fail("terms_bad_amount_kind", _("Unknown amount kind."), index, "amount_kind")
+        raise _fail(TermsErrorCode.TERMS_BAD_AMOUNT_KIND, _("Unknown amount kind."), index, "amount_kind")
 
 
 def _validate_due_rule(line: LineSpec, index: int) -> None:
     if line.days is None or line.days < 0:
-        raise _fail("terms_negative_days", _("Days cannot be negative."), index, "days")
+        raise _fail(TermsErrorCode.TERMS_NEGATIVE_DAYS, _("Days cannot be negative."), index, "days")
     if line.months is None or line.months < 0:
-        raise _fail("terms_negative_months", _("Months cannot be negative."), index, "months")
+        raise _fail(TermsErrorCode.TERMS_NEGATIVE_MONTHS, _("Months cannot be negative."), index, "months")
     require_offset_days(line.days, field=f"lines[{index}].days")
     require_offset_months(line.months, field=f"lines[{index}].months")
     rule = line.due_rule
     if rule == DueRule.FIXED_DATE and line.fixed_date is None:
-        raise _fail("terms_date_needed", _("A fixed-date line needs its date."), index, "fixed_date")
+        raise _fail(TermsErrorCode.TERMS_DATE_NEEDED, _("A fixed-date line needs its date."), index, "fixed_date")
     if line.fixed_date is not None:
         require_business_date(line.fixed_date, field=f"lines[{index}].fixed_date")
     if rule == DueRule.DAY_OF_MONTH and not (line.day_of_month and 1 <= line.day_of_month <= 31):
-        raise _fail("terms_day_needed", _("Give the day of the month, 1 to 31."), index, "day_of_month")
+        raise _fail(TermsErrorCode.TERMS_DAY_NEEDED, _("Give the day of the month, 1 to 31."), index, "day_of_month")
     if rule == DueRule.AFTER_MILESTONE and not line.milestone:
-        raise _fail("terms_milestone_needed", _("Name the milestone the line waits for."), index, "milestone")
+        raise _fail(
+            TermsErrorCode.TERMS_MILESTONE_NEEDED, _("Name the milestone the line waits for."), index, "milestone"
+        )
     if rule == DueRule.RECURRING:
         if line.period not in PERIOD_MONTHS:
-            raise _fail("terms_period_needed", _("A recurring line needs a period: month or quarter."), index, "period")
+            raise _fail(
+                TermsErrorCode.TERMS_PERIOD_NEEDED,
+                _("A recurring line needs a period: month or quarter."),
+                index,
+                "period",
+            )
         if not line.periods or line.periods < 1 or line.periods > 120:
-            raise _fail("terms_bad_periods", _("A recurring line has 1 to 120 periods."), index, "periods")
+            raise _fail(TermsErrorCode.TERMS_BAD_PERIODS, _("A recurring line has 1 to 120 periods."), index, "periods")
     elif rule not in DueRule.values:
-        raise _fail("terms_bad_due_rule", _("Unknown due rule."), index, "due_rule")
+        raise _fail(TermsErrorCode.TERMS_BAD_DUE_RULE, _("Unknown due rule."), index, "due_rule")
 
 
 def _line_due_dates(line: LineSpec, base: dt.date) -> list[dt.date | None]:
@@ -266,7 +289,7 @@ def build_schedule(
     validate_lines(lines, currency=currency)
     total = money.quantize(total, currency)
     if total <= 0:
-        raise DomainError("amount_not_positive", _("The amount must be positive."), field="amount")
+        raise DomainError(CoreErrorCode.AMOUNT_NOT_POSITIVE, _("The amount must be positive."), field="amount")
     raw: list[Decimal | None] = []
     for line in lines:
         if line.amount_kind == AmountKind.PERCENT:
@@ -280,7 +303,7 @@ def build_schedule(
     known = sum(a for a in raw if a is not None)
     if known > total or (remainder_index is None and known != total):
         raise DomainError(
-            "terms_do_not_fit_amount",
+            TermsErrorCode.TERMS_DO_NOT_FIT_AMOUNT,
             _("The template's amounts add up to %(sum)s, not to the total %(total)s.") % {"sum": known, "total": total},
             field="amount",
         )
@@ -309,7 +332,7 @@ def build_schedule(
             )
     if any(p.amount <= 0 for p in planned):
         raise DomainError(
-            "amount_too_small_to_split",
+            TermsErrorCode.AMOUNT_TOO_SMALL_TO_SPLIT,
             _("The amount is too small to split into these installments."),
             field="amount",
         )

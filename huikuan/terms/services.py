@@ -19,6 +19,7 @@ from huikuan.core import money
 from huikuan.core.dates import require_business_date
 from huikuan.core.errors import DomainError
 from huikuan.core.locking import for_update
+from huikuan.terms.errors import TermsErrorCode
 from huikuan.terms.models import PaymentTerms, PaymentTermsLine
 from huikuan.terms.schedule import LineSpec, PlannedInstallment, build_schedule, validate_lines
 
@@ -51,12 +52,12 @@ def _write_lines(terms: PaymentTerms, specs: Sequence[LineSpec]) -> None:
 def _check_name(company: Company, name: str, exclude_pk: int | None = None) -> str:
     name = (name or "").strip()
     if not name:
-        raise DomainError("name_required", _("Give the template a name."), field="name")
+        raise DomainError(TermsErrorCode.NAME_REQUIRED, _("Give the template a name."), field="name")
     same_name = PaymentTerms.objects.filter(company=company, name=name)
     if exclude_pk is not None:
         same_name = same_name.exclude(pk=exclude_pk)
     if same_name.exists():
-        raise DomainError("duplicate_name", _("Another template has this name."), field="name")
+        raise DomainError(TermsErrorCode.DUPLICATE_NAME, _("Another template has this name."), field="name")
     return name
 
 
@@ -129,7 +130,7 @@ def terms_preview(
     given one), whole-yuan rounding to the template's setting. Raises DomainError."""
     if lines is None:
         if terms is None:
-            raise DomainError("terms_empty", _("Give the lines or a template id."), field="lines")
+            raise DomainError(TermsErrorCode.TERMS_EMPTY, _("Give the lines or a template id."), field="lines")
         lines = terms_lines(terms)
     if whole_units is None:
         whole_units = terms.whole_units if terms is not None else False

@@ -44,7 +44,7 @@ def adjustment_create(
     """Reduce an installment's open amount by a credit note, discount or write-off, with a reason.
     Write-offs need the write-off permission. Raises DomainError."""
     if kind not in AdjustmentKind.values:
-        raise DomainError("invalid_kind", _("Unknown adjustment kind."), field="kind")
+        raise DomainError(Code.INVALID_KIND, _("Unknown adjustment kind."), field="kind")
     require(actor, _perm_for(kind))
     reason = require_reason(reason)
     require_visible(actor, installment)

@@ -54,7 +54,7 @@ def receipt_create(
     require_business_date(received_on, field="received_on")
     require_open(company_id=company.pk, day=received_on, field="received_on")
     if method not in PaymentMethod.values:
-        raise DomainError("invalid_method", _("Unknown payment method."), field="method")
+        raise DomainError(Code.INVALID_METHOD, _("Unknown payment method."), field="method")
     if method in BILL_METHODS:
         if bill_maturity_date is None:
             raise DomainError(

@@ -1,0 +1,7 @@
+"""Error codes of users, roles and ownership."""
+
+from enum import StrEnum
+
+
+class AccountErrorCode(StrEnum):
+    INVALID_OWNER = "invalid_owner"
