@@ -130,7 +130,7 @@ def test_balance_refuses_a_bad_date(api_client, manager, rep_book):
     response = api_client(manager).get(f"/api/v1/customers/{rep_book.customer.pk}/balance/", {"as_of": "2025-02-30"})
     # then
     assert response.status_code == 400
-    assert response.json()["code"] == "invalid"
+    assert response.json()["code"] == "invalid_date"
     assert list(response.json()["fields"]) == ["as_of"]
 
 
