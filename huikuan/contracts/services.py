@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from huikuan.accounts.models import User
 from huikuan.accounts.owners import check_owner, owner_change_data
 from huikuan.accounts.roles import Perm
-from huikuan.accounts.scope import require, require_company, require_visible
+from huikuan.accounts.scope import lock_visible, require, require_company
 from huikuan.audit import services as audit
 from huikuan.audit.actions import AuditAction
 from huikuan.contracts.choices import ContractStatus
@@ -33,7 +33,6 @@ from huikuan.core.dates import (
     today,
 )
 from huikuan.core.errors import DomainError, require_reason
-from huikuan.core.locking import for_update
 from huikuan.core.numbering import assign_number
 from huikuan.customers.models import Customer, CustomerStatus
 from huikuan.periods.services import open_date
@@ -48,8 +47,7 @@ BOOKED_STATUSES = (ContractStatus.ACTIVE, ContractStatus.COMPLETED, ContractStat
 
 
 def _locked(contract: Contract, actor: User) -> Contract:
-    require_visible(actor, contract)
-    return contract_for_update(contract.pk)
+    return lock_visible(Contract.objects.select_related("customer", "company"), actor, contract.pk)
 
 
 def _check_values(values: dict[str, Any], *, currency: str) -> dict[str, Any]:
@@ -104,8 +102,7 @@ def contract_create(
     its plan is made at once. Raises DomainError."""
     require(actor, Perm.CONTRACT_CHANGE)
     require_company(actor, customer.company_id)
-    require_visible(actor, customer, owner="owner")
-    customer = for_update(Customer.objects.select_related("company")).get(pk=customer.pk)
+    customer = lock_visible(Customer.objects.select_related("company", "owner"), actor, customer.pk, owner="owner")
     if customer.status != CustomerStatus.ACTIVE:
         raise DomainError(
             ContractErrorCode.CUSTOMER_NOT_ACTIVE, _("The customer is on hold or closed."), field="customer"
@@ -327,7 +324,8 @@ def contract_activate(*, actor: User, contract: Contract) -> Contract:
         )
     if contract.customer.status == CustomerStatus.CLOSED:
         raise DomainError(ContractErrorCode.CUSTOMER_CLOSED, _("The customer is closed."), field="customer")
-    planned = contract.installments.aggregate(total=Sum("amount"))["total"] or money.ZERO
+    installments = list(contract.installments.all())
+    planned = sum((installment.amount for installment in installments), money.ZERO)  # exact: Decimals
     if planned != contract.amount:
         raise DomainError(
             ContractErrorCode.PLAN_DOES_NOT_SUM,
@@ -335,7 +333,7 @@ def contract_activate(*, actor: User, contract: Contract) -> Contract:
             % {"sum": planned, "amount": contract.amount},
             field="installments",
         )
-    _fix_due_dates_from_milestones(contract)
+    _fix_due_dates_from_milestones(contract, installments)
     # Receivable from the signing date, or from the first open day when the contract was signed in
     # a month already closed: the closed months keep the figures they reported.
     contract.installments.update(booked_on=open_date(company_id=contract.company_id, day=contract.signed_on))
@@ -346,10 +344,20 @@ def contract_activate(*, actor: User, contract: Contract) -> Contract:
     return contract
 
 
-def _fix_due_dates_from_milestones(contract: Contract) -> list[Installment]:
+def _fix_due_dates_from_milestones(
+    contract: Contract, installments: Sequence[Installment] | None = None
+) -> list[Installment]:
+    """Give the installments waiting on a milestone already reached their due date. ``installments``
+    are the contract's, when the caller has read them already."""
+    if installments is None:
+        waiting = list(contract.installments.filter(due_date__isnull=True).exclude(milestone=""))
+    else:
+        waiting = [i for i in installments if i.due_date is None and i.milestone]
+    if not waiting:
+        return []
     reached = {m.kind: m.reached_on for m in contract.milestones.all()}
     changed = []
-    for installment in contract.installments.filter(due_date__isnull=True).exclude(milestone=""):
+    for installment in waiting:
         if installment.milestone in reached:
             installment.due_date = due_after_milestone(
                 reached[installment.milestone], days=installment.offset_days, months=installment.offset_months

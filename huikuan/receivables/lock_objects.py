@@ -6,19 +6,29 @@ in opposite orders (a deadlock on PostgreSQL)."""
 
 from collections.abc import Iterable
 
+from huikuan.accounts.models import User
+from huikuan.accounts.scope import lock_visible
 from huikuan.contracts.lock_objects import contracts_for_update
 from huikuan.contracts.models import Installment
 from huikuan.core.locking import for_update
 from huikuan.receivables.models import Receipt
 
 
-def receipt_for_update(pk: int) -> Receipt:
-    return for_update(Receipt.objects.select_related("customer")).get(pk=pk)
+def receipt_for_update(pk: int, *, visible_to: User | None = None) -> Receipt:
+    """Lock a receipt; with ``visible_to``, only one that user may see (else NotPermitted)."""
+    receipts = Receipt.objects.select_related("customer")
+    if visible_to is not None:
+        return lock_visible(receipts, visible_to, pk)
+    return for_update(receipts).get(pk=pk)
 
 
 def installments_for_update(pks: Iterable[int]) -> dict[int, Installment]:
     """Lock the installments, after their contracts."""
     pks = sorted(set(pks))
-    contracts_for_update(Installment.objects.filter(pk__in=pks).values_list("contract_id", flat=True))
+    contracts = contracts_for_update(Installment.objects.filter(pk__in=pks).values("contract_id"))
     rows = for_update(Installment.objects).filter(pk__in=pks).order_by("pk")
-    return {row.pk: row for row in rows}
+    locked = {}
+    for row in rows:
+        row.contract = contracts[row.contract_id]  # the locked row: no query when it is read later
+        locked[row.pk] = row
+    return locked

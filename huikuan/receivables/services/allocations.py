@@ -26,7 +26,7 @@ from huikuan.receivables.errors import ReceivableErrorCode as Code
 from huikuan.receivables.lock_objects import installments_for_update, receipt_for_update
 from huikuan.receivables.models import Allocation, Receipt
 from huikuan.receivables.services.reversal import mark_reversed, reversal_date
-from huikuan.receivables.services.settlement import refresh_installment, refresh_receipt
+from huikuan.receivables.services.settlement import apply_allocation, refresh_installment, refresh_receipt
 
 
 @dataclass(frozen=True)
@@ -106,7 +106,7 @@ def _allocate_locked(
         created_by=actor,
     )
     receipt.allocated_amount += amount
-    refresh_installment(installment)
+    apply_allocation(installment, amount=amount, effective_on=allocation.effective_on)
     audit.record(
         action=AuditAction.ALLOCATION_CREATED,
         target=allocation,
@@ -128,7 +128,9 @@ def allocation_create(
     """Apply part of a receipt to one installment. Never more than the receipt has unallocated nor
     more than the installment has open, even under concurrent users (DOMAIN.md rule 3).
     Raises DomainError."""
-    return allocations_create(
+    require(actor, Perm.ALLOCATION_CHANGE)
+    receipt = receipt_for_update(receipt.pk, visible_to=actor)
+    return _allocate(
         actor=actor, receipt=receipt, lines=[AllocationLine(installment, amount)], effective_on=effective_on
     )[0]
 
@@ -141,8 +143,14 @@ def allocations_create(
     require(actor, Perm.ALLOCATION_CHANGE)
     if not lines:
         raise DomainError(Code.NOTHING_TO_ALLOCATE, _("Choose at least one installment."), field="lines")
-    require_visible(actor, receipt)
-    receipt = receipt_for_update(receipt.pk)
+    return _allocate(actor=actor, receipt=receipt_for_update(receipt.pk, visible_to=actor), lines=lines,
+                     effective_on=effective_on)  # fmt: skip
+
+
+def _allocate(
+    *, actor: User, receipt: Receipt, lines: list[AllocationLine], effective_on: dt.date | None
+) -> list[Allocation]:
+    """Allocate with the receipt already locked (and checked visible) by the caller."""
     installments = installments_for_update(line.installment.pk for line in lines)
     created = [
         _allocate_locked(
@@ -154,7 +162,8 @@ def allocations_create(
         )
         for line in lines
     ]
-    refresh_receipt(receipt)
+    # the receipt is locked and each allocation added its amount: no need to sum them again
+    receipt.save(update_fields=["allocated_amount"])
     return created
 
 
@@ -216,13 +225,13 @@ def receipt_auto_allocate(*, actor: User, receipt: Receipt, effective_on: dt.dat
     """Allocate what is left of a receipt as ``allocation_suggest`` proposes; the rest stays
     unapplied. Raises DomainError."""
     require(actor, Perm.ALLOCATION_CHANGE)
-    receipt = receipt_for_update(receipt.pk)
+    receipt = receipt_for_update(receipt.pk, visible_to=actor)
     if receipt.is_reversed:
         raise DomainError(Code.RECEIPT_REVERSED, _("The receipt is reversed."), field="receipt")
     plan = allocation_suggest(receipt=receipt)
     if not plan:
         return []
-    return allocations_create(actor=actor, receipt=receipt, lines=plan, effective_on=effective_on)
+    return _allocate(actor=actor, receipt=receipt, lines=plan, effective_on=effective_on)
 
 
 @transaction.atomic

@@ -4,6 +4,9 @@ service's transaction, after it locked the rows. The only writer of these column
 
 from __future__ import annotations
 
+import datetime as dt
+from decimal import Decimal
+
 from django.db.models import Max, Min, Q, Sum
 
 from huikuan.contracts.models import Installment
@@ -61,6 +64,21 @@ def refresh_installment(installment: Installment) -> Installment:
         update_fields=["open_amount", "collected_amount", "settled_status", "settled_on", "first_effective_on"]
     )
     contract_refresh_completion(installment.contract_id)
+    return installment
+
+
+def apply_allocation(installment: Installment, *, amount: Decimal, effective_on: dt.date) -> Installment:
+    """The figures after one new allocation of a locked installment: while the installment stays
+    open only its open and collected amounts and first date change, so they are updated in place
+    (the write path of every receipt); when the allocation settles it, ``refresh_installment``
+    recomputes everything, settled date and status included, from the dated rows."""
+    open_amount = installment.open_amount - amount
+    if open_amount <= 0:
+        return refresh_installment(installment)
+    installment.open_amount = open_amount
+    installment.collected_amount += amount
+    installment.first_effective_on = min(filter(None, (installment.first_effective_on, effective_on)))
+    installment.save(update_fields=["open_amount", "collected_amount", "first_effective_on"])
     return installment
 
 
