@@ -7,5 +7,5 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self) -> None:
-        # Registers the security checks and the lockout audit receiver.
+        # Registers the security checks.
         from huikuan.accounts import checks  # noqa: F401

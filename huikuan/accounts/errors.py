@@ -5,3 +5,4 @@ from enum import StrEnum
 
 class AccountErrorCode(StrEnum):
     INVALID_OWNER = "invalid_owner"
+    LOCKED_OUT = "locked_out"

@@ -1,5 +1,6 @@
 """Sign-in throttling (django-axes): the answer a locked-out sign-in gets, the client address that
-is counted, and the audit row written when a user or an address gets locked out.
+is counted. The audit row written when a user or an address gets locked out is
+``audit.signins``.
 
 Axes counts failed sign-ins per username and per client address (AXES_LOCKOUT_PARAMETERS in
 settings); after AXES_FAILURE_LIMIT failures within the cool-off time, every sign-in of that user
@@ -10,21 +11,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from axes.helpers import get_cool_off, get_failure_limit
-from axes.models import AccessAttempt
-from axes.signals import user_locked_out
+from axes.helpers import get_cool_off
 from django.conf import settings
 from django.contrib import admin
-from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from huikuan.accounts.models import User
-from huikuan.audit import services as audit
-from huikuan.audit.actions import AuditAction
+from huikuan.accounts.errors import AccountErrorCode
 
-LOCKED_OUT = "locked_out"
 STATUS = 429
 
 
@@ -45,7 +40,7 @@ def lockout_response(
     message = lockout_message()
     response: HttpResponse
     if request.path.startswith("/api/"):
-        response = JsonResponse({"code": LOCKED_OUT, "message": message}, status=STATUS)
+        response = JsonResponse({"code": AccountErrorCode.LOCKED_OUT, "message": message}, status=STATUS)
     else:
         context = {**admin.site.each_context(request), "title": _("Sign-in locked"), "message": message}
         response = render(request, "accounts/locked_out.html", context, status=STATUS)
@@ -67,26 +62,3 @@ def client_ip(request: HttpRequest) -> str | None:
         if len(forwarded) >= proxies:
             return forwarded[-proxies]
     return request.META.get("REMOTE_ADDR")
-
-
-@receiver(user_locked_out, dispatch_uid="huikuan.accounts.lockout.audit")
-def record_lockout(
-    sender: Any, request: HttpRequest, username: str | None, ip_address: str | None, **kwargs: Any
-) -> None:
-    """One audit row when a user or an address crosses the limit. Axes sends the signal again for
-    every refused attempt during the lockout; those are counted by axes, not written to the trail."""
-    failures = getattr(request, "axes_failures_since_start", None)
-    if failures != get_failure_limit(request, getattr(request, "axes_credentials", None)):
-        return
-    target: Any = User.objects.filter(username=username).first() if username else None
-    if target is None:
-        target = AccessAttempt.objects.filter(username=username, ip_address=ip_address).order_by("-pk").first()
-    if target is None:
-        return
-    audit.record(
-        action=AuditAction.AUTH_LOCKED_OUT,
-        target=target,
-        actor=None,
-        reason=_("Too many failed sign-ins"),
-        data={"username": username or "", "ip_address": ip_address or "", "failures": failures, "path": request.path},
-    )

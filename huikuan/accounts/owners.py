@@ -25,15 +25,19 @@ def check_owner(
     Perm.OWNER_CHANGE. A user the actor may not see is refused with the same message as an inactive
     user or one of another company, so the answer tells nothing about which users exist. Raises
     DomainError (400) or NotPermitted (403)."""
-    if keeps is not None and owner.pk == keeps.pk:
-        return
+    unchanged = keeps is not None and owner.pk == keeps.pk
+    if unchanged and not creating:
+        return  # an update that keeps the owner changes nothing
     usable = owner.is_active and (owner.company_id == company_id or owner.is_superuser)
-    if not usable or (owner.pk != actor.pk and not users_visible_to(actor).filter(pk=owner.pk).exists()):
+    # The actor knows themselves and the owner of a record they see; anyone else only if in scope.
+    known = owner.pk == actor.pk or unchanged or users_visible_to(actor).filter(pk=owner.pk).exists()
+    if not usable or not known:
         raise DomainError(
             AccountErrorCode.INVALID_OWNER, _("The owner must be an active user of the company."), field="owner"
         )
-    takes_new_record = creating and owner.pk == actor.pk
-    if not takes_new_record and not actor.has_perm_code(Perm.OWNER_CHANGE):
+    if creating and (owner.pk == actor.pk or unchanged):
+        return
+    if not actor.has_perm_code(Perm.OWNER_CHANGE):
         raise NotPermitted(_("Your role does not allow giving a customer or contract to another owner."))
 
 

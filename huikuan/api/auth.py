@@ -23,7 +23,7 @@ from huikuan.api.errors import ApiErrorCode
 from huikuan.core.errors import DomainError
 
 
-class TokenRequestSerializer(serializers.Serializer):
+class TokenCredentialsSerializer(serializers.Serializer):
     username = serializers.CharField(max_length=150)
     password = serializers.CharField(max_length=4096, trim_whitespace=False, style={"input_type": "password"})
 
@@ -34,7 +34,7 @@ class ObtainTokenView(APIView):
     permission_classes = [AllowAny]
 
     @extend_schema(
-        request=TokenRequestSerializer,
+        request=TokenCredentialsSerializer,
         responses={
             200: inline_serializer("Token", {"token": serializers.CharField()}),
             400: OpenApiResponse(description="Wrong username or password."),
@@ -42,7 +42,7 @@ class ObtainTokenView(APIView):
         },
     )
     def post(self, request: Request) -> HttpResponse:
-        serializer = TokenRequestSerializer(data=request.data)
+        serializer = TokenCredentialsSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         django_request = request._request
         user = authenticate(

@@ -10,6 +10,7 @@ class AuditConfig(AppConfig):
         # The admin app (first in INSTALLED_APPS) has discovered every admin module by now.
         from django.contrib import admin
 
+        from huikuan.audit import signins  # noqa: F401 - registers the lockout receiver
         from huikuan.audit.admin_recording import audit_every_admin
 
         audit_every_admin(admin.site)

@@ -127,3 +127,24 @@ def test_api_a_clerk_reassigns_and_the_trail_shows_it(api_client, clerk, rep, ot
     assert response.status_code == 200
     assert response.json()["owner"] == other_rep.pk
     assert owner_changes(rep_contract)[0]["after"]["owner"] == other_rep.pk
+
+
+def test_the_service_answers_alike_for_an_unseen_an_inactive_and_a_foreign_owner(rep, rep_contract, make_user):
+    unseen = make_user("unseen")
+    inactive = make_user("left", is_active=False)
+    foreign = make_user("foreign", company=Company.objects.create(code="SZ", name="深圳分公司"))
+    messages = set()
+    for owner in (unseen, inactive, foreign):
+        with pytest.raises(DomainError) as error:
+            contract_update(actor=rep, contract=rep_contract, owner=owner)
+        messages.add((type(error.value), error.value.code, str(error.value.message), error.value.field))
+    assert len(messages) == 1
+
+
+def test_a_contract_is_not_given_to_a_customer_owner_who_has_left(make_customer, manager, rep):
+    customer = make_customer(owner=rep)
+    rep.is_active = False
+    rep.save()
+    with pytest.raises(DomainError) as error:
+        contract_create(actor=manager, customer=customer, title="合同", signed_on=dt.date(2025, 1, 10), amount=100)
+    assert error.value.code == "invalid_owner"
