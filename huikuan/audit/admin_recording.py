@@ -65,7 +65,11 @@ class AuditedAdminMixin:
         return entry
 
     def delete_model(self, request: HttpRequest, obj: Model) -> None:
-        self._delete(request, [obj], lambda: super(AuditedAdminMixin, self).delete_model(request, obj))  # type: ignore[misc]
+        self._delete(
+            request,
+            [obj],
+            lambda: super(AuditedAdminMixin, self).delete_model(request, obj),  # type: ignore[misc]
+        )
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
         self._delete(
