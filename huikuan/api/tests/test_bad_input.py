@@ -479,12 +479,6 @@ def test_a_body_over_the_size_limit_is_a_413(api_client, clerk, rep_book, settin
     assert counts() == before
 
 
-def test_the_size_limit_is_set_explicitly():
-    from django.conf import settings
-
-    assert settings.DATA_UPLOAD_MAX_MEMORY_SIZE == 2_621_440
-
-
 def test_body_errors_speak_chinese(api_client, clerk):
     with translation.override("zh-hans"):
         response = api_client(clerk).post(
