@@ -6,8 +6,9 @@ remainder goes to the last piece so that the pieces sum exactly (DOMAIN.md rule 
 
 from __future__ import annotations
 
+import decimal
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING, Any
 
 from babel.numbers import get_currency_precision, list_currencies
@@ -27,10 +28,11 @@ MAX_DIGITS = 18
 DECIMAL_PLACES = 2
 # Limits (README "Limits"). One amount (a contract, an installment, a receipt, an allocation, an
 # adjustment, a fixed terms line, a credit limit) is at most one trillion minus a fen: more than any
-# real contract, and exact everywhere: SQLite keeps decimals as binary floating point, exact to the
-# fen only up to about 1e13. Sums are computed in whole cents (``Cents``) as signed 64-bit integers
-# on SQLite, so one sum per currency is exact up to MAX_EXACT_SUM: more than 92,000 amounts at the
-# maximum, a book no company keeps. PostgreSQL sums have no such bound. Output fields render any sum.
+# real contract, and exact everywhere: SQLite keeps decimals as binary floating point and Django
+# reads them back to 15 significant digits; the limit has 14. Sums are computed in whole cents
+# (``Cents``), on SQLite as signed 64-bit integers, so one sum per currency is exact up to
+# MAX_EXACT_SUM: more than 92,000 amounts at the maximum, a book no company keeps. PostgreSQL sums
+# have no such bound. Output fields render any sum.
 MAX_AMOUNT = Decimal("999999999999.99")
 MAX_EXACT_SUM = Decimal(2**63 - 1).scaleb(-2)
 ZERO = Decimal("0.00")
@@ -94,8 +96,28 @@ def has_valid_precision(amount: Decimal, currency: str) -> bool:
         return False
 
 
+class MoneyField(models.DecimalField):
+    """The column of an amount: a DecimalField of MAX_DIGITS digits and two places that reads back
+    whatever it holds.
+
+    SQLite returns decimals as binary floats; Django rounds them to 15 significant digits and then
+    to two places within ``max_digits``. A value near the column's maximum (9999999999999999.99,
+    written past the services) comes back as 10000000000000000.00, one digit too many: the read
+    failed and every page showing the row answered 500. Two spare digits of precision let it read.
+    Everything the services write (at most MAX_AMOUNT, 14 significant digits) reads back exactly.
+    Migrations see a plain DecimalField: the column is unchanged."""
+
+    @cached_property
+    def context(self) -> decimal.Context:
+        return decimal.Context(prec=(self.max_digits or MAX_DIGITS) + 2)
+
+    def deconstruct(self) -> Any:
+        name, _path, args, kwargs = super().deconstruct()
+        return name, "django.db.models.DecimalField", args, kwargs
+
+
 def money_field(verbose_name: StrOrPromise | None = None, **kwargs: Any) -> models.DecimalField:
-    return models.DecimalField(verbose_name, max_digits=MAX_DIGITS, decimal_places=DECIMAL_PLACES, **kwargs)
+    return MoneyField(verbose_name, max_digits=MAX_DIGITS, decimal_places=DECIMAL_PLACES, **kwargs)
 
 
 def currency_field(**kwargs: Any) -> models.CharField:

@@ -153,6 +153,13 @@ def _refuse_amounts_that_never_fit(lines: Sequence[LineSpec], *, has_remainder: 
             index,
             field_name,
         )
+    if fixed_total > money.MAX_AMOUNT:
+        raise _fail(
+            TermsErrorCode.TERMS_NEVER_FIT,
+            _("The fixed amounts add up to more than the largest amount, %(max)s.") % {"max": f"{money.MAX_AMOUNT:,}"},
+            fixed[-1],
+            "fixed_amount",
+        )
     if has_remainder:
         if full_at is not None:
             remainder = next(i for i, line in enumerate(lines) if line.amount_kind == AmountKind.REMAINDER)

@@ -42,6 +42,7 @@ NEVER_FIT = [
     # 200 closes 33.3333% only for a total of 300.00015...: not a whole fen
     ([pct("33.3333"), fixed("200", days=30)], "terms_never_fit", "lines[1].fixed_amount"),
     ([fixed("1000000000000.00")], "amount_too_large", "lines[0].fixed_amount"),
+    ([fixed("999999999999.99"), fixed("0.01", days=30), rest(days=60)], "terms_never_fit", "lines[1].fixed_amount"),
 ]
 
 REPEATED = [
