@@ -11,7 +11,6 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from huikuan.core.dates import today
-from huikuan.core.errors import DomainError
 
 # Figures subtract bucket bounds (up to a few years) from the date and look a day past it: the
 # range keeps that arithmetic far from the ends of the calendar.
@@ -21,19 +20,19 @@ LATEST_AS_OF = dt.date(9000, 12, 31)
 
 def as_of_from(params: Mapping[str, Any], name: str = "as_of") -> dt.date:
     """The date figures are computed for: the ``as_of`` parameter (ISO date), today when absent or
-    blank. Raises DomainError (a 400 naming the parameter) for anything else."""
+    blank. Raises ValidationError naming the parameter (the API answers 400 with field messages,
+    a page shows it on the field) for anything else."""
     raw = params.get(name)
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         return today()
     try:
         day = forms.DateField(input_formats=["%Y-%m-%d"]).clean(raw)
     except ValidationError as error:
-        raise DomainError("invalid_date", _("Enter a valid date (YYYY-MM-DD)."), field=name) from error
+        raise ValidationError({name: _("Enter a valid date (YYYY-MM-DD).")}, code="invalid") from error
     if not EARLIEST_AS_OF <= day <= LATEST_AS_OF:
-        raise DomainError(
-            "date_out_of_range",
-            _("The date must be between %(earliest)s and %(latest)s.")
-            % {"earliest": EARLIEST_AS_OF.isoformat(), "latest": LATEST_AS_OF.isoformat()},
-            field=name,
-        )
+        message = _("The date must be between %(earliest)s and %(latest)s.") % {
+            "earliest": EARLIEST_AS_OF.isoformat(),
+            "latest": LATEST_AS_OF.isoformat(),
+        }
+        raise ValidationError({name: message}, code="invalid")
     return day
