@@ -77,6 +77,7 @@ class Migration(migrations.Migration):
                     "settled_on",
                     "first_effective_on",
                     "settled_status",
+                    "amount",
                 ],
                 name="installment_list_idx"),
         ),
@@ -92,7 +93,7 @@ class Migration(migrations.Migration):
             model_name="installment",
             index=models.Index(
                 condition=models.Q(("settled_on__isnull", False)),
-                fields=["company", "settled_status", "due_date", "contract", "sequence", "booked_on", "open_amount"],
+                fields=["company", "settled_status", "due_date", "contract", "sequence", "booked_on", "open_amount", "settled_on"],
                 name="installment_settled_list_idx",
             ),
         ),
