@@ -81,7 +81,7 @@ def main() -> None:
         print_rows(result)
         if not args.keep and not args.reuse:
             figures_bench.drop_database(database)
-    if args.output != "-":
+    if args.output != "-" and not args.load_only:
         write_section(Path(args.output), markdown(results, args))
         print(f"written {args.output}")
 

@@ -51,6 +51,8 @@ class Contract(TimeStampedModel):
             models.Index(fields=["customer", "status"], name="contract_customer_status_idx"),
             # the list's order (newest signed first): page 1 and deep pages walk it, nothing is sorted
             models.Index(fields=["company", "signed_on", "id"], name="contract_list_idx"),
+            models.Index(fields=["company", "status", "signed_on", "id"], name="contract_status_list_idx"),
+            models.Index(fields=["customer", "signed_on", "id"], name="contract_customer_list_idx"),
         ]
 
     def __str__(self) -> str:
@@ -192,6 +194,7 @@ class Installment(models.Model):
                 ],
                 name="installment_list_idx",
             ),
+            models.Index(fields=["customer", "due_date", "contract", "sequence"], name="installment_customer_list_idx"),
             models.Index(
                 fields=["company", "due_date", "contract", "sequence", "booked_on", "open_amount", "collected_amount"],
                 name="installment_open_list_idx",
