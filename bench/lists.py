@@ -81,9 +81,9 @@ def main() -> None:
         print_rows(result)
         if not args.keep and not args.reuse:
             figures_bench.drop_database(database)
-    if args.output != "-" and not args.load_only:
-        write_section(Path(args.output), markdown(results, args))
-        print(f"written {args.output}")
+        if args.output != "-":  # after each database, so a long run leaves what it measured
+            write_section(Path(args.output), markdown(results, args))
+            print(f"written {args.output}")
 
 
 def database_url(database: str) -> str:
