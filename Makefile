@@ -1,5 +1,5 @@
 # Shortcuts; the scripts do the work.
-.PHONY: run test bench
+.PHONY: run test bench bench-lists
 
 run:
 	scripts/run
@@ -9,4 +9,10 @@ test:
 
 # N=50000 make bench for a quick run; the default loads 1,000,000 installments per database.
 bench:
-	.venv/bin/python bench/run.py --installments $${N:-1000000}
+	.venv/bin/python bench/run.py --installments $${N:-1000000} $${KEEP:+--keep}
+
+# The lists through HTTP (gunicorn on loopback, token sign-in), p50/p95 per list, filter and page.
+# BENCH_DB names the bench databases; N=50000 for a quick run; REUSE=1 times the databases a
+# previous `make bench KEEP=1` or `bench/lists.py --keep` left.
+bench-lists:
+	.venv/bin/python bench/lists.py --installments $${N:-1000000} $${REUSE:+--reuse}

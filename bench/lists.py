@@ -52,6 +52,7 @@ def main() -> None:
     parser.add_argument("--reuse", action="store_true", help="use the databases a --keep run left")
     parser.add_argument("--keep", action="store_true", help="keep the databases afterwards")
     parser.add_argument("--only", default="", help="comma-separated list names (installments, contracts, ...)")
+    parser.add_argument("--load-only", action="store_true", help="load and keep the databases, time nothing")
     parser.add_argument("--output", default=str(BENCH / "RESULTS.md"), help="'-' for none")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -66,6 +67,8 @@ def main() -> None:
         env["SECRET_KEY"] = secrets.token_urlsafe(50)  # DEBUG off refuses the development key
         print(f"== {database}: {'reusing' if args.reuse else 'loading'} {args.installments:,} installments", flush=True)
         setup = run_worker(args, database, "load" if not args.reuse else "token", env)
+        if args.load_only:
+            continue
         server = start_gunicorn(env)
         try:
             rows = time_lists(setup, args)
@@ -78,9 +81,9 @@ def main() -> None:
         print_rows(result)
         if not args.keep and not args.reuse:
             figures_bench.drop_database(database)
-    if args.output != "-":
-        write_section(Path(args.output), markdown(results, args))
-        print(f"written {args.output}")
+        if args.output != "-":  # after each database, so a long run leaves what it measured
+            write_section(Path(args.output), markdown(results, args))
+            print(f"written {args.output}")
 
 
 def database_url(database: str) -> str:

@@ -47,7 +47,13 @@ class Contract(TimeStampedModel):
                 condition=models.Q(vat_rate__gte=0) & models.Q(vat_rate__lt=1), name="contract_vat_rate_range"
             ),
         ]
-        indexes = [models.Index(fields=["customer", "status"], name="contract_customer_status_idx")]
+        indexes = [
+            models.Index(fields=["customer", "status"], name="contract_customer_status_idx"),
+            # the list's order (newest signed first): page 1 and deep pages walk it, nothing is sorted
+            models.Index(fields=["company", "signed_on", "id"], name="contract_list_idx"),
+            models.Index(fields=["company", "status", "signed_on", "id"], name="contract_status_list_idx"),
+            models.Index(fields=["customer", "signed_on", "id"], name="contract_customer_list_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.number} {self.title}"
@@ -171,16 +177,40 @@ class Installment(models.Model):
                 name="installment_settled_cover_idx",
                 condition=models.Q(settled_on__isnull=False),
             ),
-            # the lists, in their order (due date, contract, sequence): every page and count walks
-            # one of these, as of today with the status columns in the index
-            models.Index(fields=["company", "due_date", "contract", "sequence"], name="installment_list_idx"),
+            # the lists, in their order (due date, contract, sequence), with every column their
+            # filters read: counts and pages of any status are index-only scans
             models.Index(
-                fields=["company", "due_date", "contract", "sequence", "booked_on", "collected_amount"],
+                fields=[
+                    "company",
+                    "due_date",
+                    "contract",
+                    "sequence",
+                    "booked_on",
+                    "open_amount",
+                    "settled_on",
+                    "first_effective_on",
+                    "settled_status",
+                    "amount",
+                ],
+                name="installment_list_idx",
+            ),
+            models.Index(fields=["customer", "due_date", "contract", "sequence"], name="installment_customer_list_idx"),
+            models.Index(
+                fields=["company", "due_date", "contract", "sequence", "booked_on", "open_amount", "collected_amount"],
                 name="installment_open_list_idx",
                 condition=models.Q(open_amount__gt=0),
             ),
             models.Index(
-                fields=["company", "settled_status", "due_date", "contract", "sequence", "booked_on"],
+                fields=[
+                    "company",
+                    "settled_status",
+                    "due_date",
+                    "contract",
+                    "sequence",
+                    "booked_on",
+                    "open_amount",
+                    "settled_on",
+                ],
                 name="installment_settled_list_idx",
                 condition=models.Q(settled_on__isnull=False),
             ),

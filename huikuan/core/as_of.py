@@ -16,7 +16,8 @@ from huikuan.core.errors import CoreErrorCode, DomainError
 
 def as_of_from(params: Mapping[str, Any], name: str = "as_of") -> dt.date:
     """The date figures are computed for: the ``as_of`` parameter (ISO date), today when absent or
-    blank. Raises DomainError (a 400 naming the parameter) for anything else."""
+    blank. Raises ValidationError naming the parameter (the API answers 400 with field messages,
+    a page shows it on the field) for anything else."""
     raw = params.get(name)
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         return today()

@@ -109,12 +109,16 @@ def _due_rules(as_of: dt.date) -> dict[str, Q]:
     }
 
 
+def _untouched(as_of: dt.date) -> Q:
+    """No allocation or adjustment had taken effect by the date: open for the whole amount then."""
+    return Q(first_effective_on__isnull=True) | Q(first_effective_on__gt=as_of)
+
+
 def _recent(as_of: dt.date) -> Q:
     """Installments whose figures on a past date need their rows summed: touched by then, and
     open now or settled after it. The others were either untouched (open for the whole amount)
     or settled by then and unchanged since (today's columns hold)."""
-    touched = Q(first_effective_on__lte=as_of)
-    return touched & (Q(open_amount__gt=0) | Q(settled_on__gt=as_of))
+    return Q(first_effective_on__lte=as_of) & (Q(open_amount__gt=0) | Q(settled_on__gt=as_of))
 
 
 def status_rules(as_of: dt.date) -> dict[str, Q]:
@@ -126,26 +130,27 @@ def status_rules(as_of: dt.date) -> dict[str, Q]:
     overdue by its due date; an installment waiting on a milestone is not due. Settled (open
     amount zero): paid, credited or written off by ``settled_status``.
 
-    As of today the rules read the maintained columns (indexed). As of a past date they read the
-    cent annotations of ``with_past_cents`` (``open_cents`` ...), which sum rows only for the
-    ``_recent`` installments; the ones settled by then read today's ``settled_status``, which has
-    not changed since."""
+    As of today the rules read the maintained columns (indexed). As of a past date they read
+    columns too, except for the ``_recent`` installments, whose figures on the date come from
+    their rows (the cent annotations of ``with_past_cents``): an untouched installment was open
+    for its whole amount; one settled by then reads today's ``settled_status``, unchanged since."""
     booked = Q(booked_on__lte=as_of)
     rules: dict[str, Q] = {}
     if uses_maintained_columns(as_of):
         for status, due in _due_rules(as_of).items():
             rules[status] = booked & Q(open_amount__gt=0) & due
         for status in (InstallmentStatus.PAID, InstallmentStatus.CREDITED, InstallmentStatus.WRITTEN_OFF):
-            rules[status] = booked & Q(open_amount=0, settled_status=status)
+            # settled_on is set exactly when open_amount is 0; naming it lets the partial index answer
+            rules[status] = booked & Q(open_amount=0, settled_on__isnull=False, settled_status=status)
         return rules
-    # open on the date: open now or settled since (cheap, indexed), then the exact open amount
-    maybe_open = booked & (Q(open_amount__gt=0) | Q(settled_on__gt=as_of))
+    recent = _recent(as_of)
+    open_then = _untouched(as_of) | (recent & Q(open_cents__gt=0))
     for status, due in _due_rules(as_of).items():
-        rules[status] = maybe_open & due & Q(open_cents__gt=0)
+        rules[status] = booked & due & open_then
     by_rows = _settled_rules("collected_cents", "credited_cents", "written_off_cents")
     for status, split in by_rows.items():
         unchanged = Q(settled_on__lte=as_of, settled_status=status)
-        rules[status] = booked & (unchanged | (_recent(as_of) & Q(open_cents=0) & split))
+        rules[status] = booked & (unchanged | (recent & Q(open_cents=0) & split))
     return rules
 
 
@@ -227,23 +232,21 @@ def _open_cents(as_of: dt.date) -> Expression:
 
 
 def with_past_cents(installments: QuerySet[Installment], as_of: dt.date) -> QuerySet[Installment]:
-    """Annotate what the past-date ``status_rules`` read: ``open_cents``, ``collected_cents``,
-    ``credited_cents`` and ``written_off_cents`` on the date. Rows are summed only for the
-    ``_recent`` installments (CASE evaluates only the branch it takes): an untouched one was open
-    for its whole amount, one settled by then was settled."""
+    """Annotate what the past-date ``status_rules`` read of the ``_recent`` installments:
+    ``open_cents``, ``collected_cents``, ``credited_cents`` and ``written_off_cents`` on the date.
+    Rows are summed only for those (CASE evaluates only the branch it takes); for the others the
+    rules read columns, and the annotations are 0."""
     recent = _recent(as_of)
-    untouched = Q(first_effective_on__isnull=True) | Q(first_effective_on__gt=as_of)
-
-    def summed(expression: Expression, *, otherwise: Expression) -> Case:
-        return Case(When(recent, then=expression), default=otherwise, output_field=CENTS)
-
     zero = Value(0, output_field=CENTS)
-    open_otherwise = Case(When(untouched, then=Cents("amount")), default=zero, output_field=CENTS)
+
+    def summed(expression: Expression) -> Case:
+        return Case(When(recent, then=expression), default=zero, output_field=CENTS)
+
     return installments.annotate(
-        open_cents=summed(_open_cents(as_of), otherwise=open_otherwise),
-        collected_cents=summed(_cents_of_rows(Allocation, as_of), otherwise=zero),
-        credited_cents=summed(_cents_of_rows(Adjustment, as_of, kind__in=CREDIT_KINDS), otherwise=zero),
-        written_off_cents=summed(_cents_of_rows(Adjustment, as_of, kind=AdjustmentKind.WRITE_OFF), otherwise=zero),
+        open_cents=summed(_open_cents(as_of)),
+        collected_cents=summed(_cents_of_rows(Allocation, as_of)),
+        credited_cents=summed(_cents_of_rows(Adjustment, as_of, kind__in=CREDIT_KINDS)),
+        written_off_cents=summed(_cents_of_rows(Adjustment, as_of, kind=AdjustmentKind.WRITE_OFF)),
     )
 
 

@@ -66,7 +66,11 @@ class Receipt(Reversible):
                 name="receipt_allocated_within_amount",
             ),
         ]
-        indexes = [models.Index(fields=["company", "customer", "received_on"], name="receipt_customer_idx")]
+        indexes = [
+            models.Index(fields=["company", "customer", "received_on"], name="receipt_customer_idx"),
+            # the list's order (newest first): page 1 and deep pages walk it, nothing is sorted
+            models.Index(fields=["company", "received_on", "id"], name="receipt_list_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.number

@@ -67,13 +67,25 @@ class Migration(migrations.Migration):
         migrations.RunPython(fill_settlement_columns, migrations.RunPython.noop, elidable=True),
         migrations.AddIndex(
             model_name="installment",
-            index=models.Index(fields=["company", "due_date", "contract", "sequence"], name="installment_list_idx"),
+            index=models.Index(fields=[
+                    "company",
+                    "due_date",
+                    "contract",
+                    "sequence",
+                    "booked_on",
+                    "open_amount",
+                    "settled_on",
+                    "first_effective_on",
+                    "settled_status",
+                    "amount",
+                ],
+                name="installment_list_idx"),
         ),
         migrations.AddIndex(
             model_name="installment",
             index=models.Index(
                 condition=models.Q(("open_amount__gt", 0)),
-                fields=["company", "due_date", "contract", "sequence", "booked_on", "collected_amount"],
+                fields=["company", "due_date", "contract", "sequence", "booked_on", "open_amount", "collected_amount"],
                 name="installment_open_list_idx",
             ),
         ),
@@ -81,7 +93,7 @@ class Migration(migrations.Migration):
             model_name="installment",
             index=models.Index(
                 condition=models.Q(("settled_on__isnull", False)),
-                fields=["company", "settled_status", "due_date", "contract", "sequence", "booked_on"],
+                fields=["company", "settled_status", "due_date", "contract", "sequence", "booked_on", "open_amount", "settled_on"],
                 name="installment_settled_list_idx",
             ),
         ),

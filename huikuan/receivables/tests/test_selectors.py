@@ -1,0 +1,58 @@
+"""The list selectors the API and the pages share: scope, filters and figures in one keyword-only
+call, and bad filters refused with field messages."""
+
+import datetime as dt
+from decimal import Decimal as D
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from huikuan.contracts.selectors import contract_list
+from huikuan.customers.selectors import customer_list
+from huikuan.receivables.figures import figures_of, summarize_installments
+from huikuan.receivables.selectors import contract_list_with_figures, installment_list, receipt_list
+
+pytestmark = pytest.mark.django_db
+
+
+def test_each_list_applies_the_users_scope_and_the_filters(rep, manager, rep_book, other_book):
+    # then: a rep sees their own book only; a manager sees both, narrowed by the filters
+    assert {c.pk for c in customer_list(user=rep)} == {rep_book.customer.pk}
+    assert {c.pk for c in contract_list(user=rep)} == {rep_book.contract.pk, rep_book.draft.pk}
+    assert {c.pk for c in contract_list(user=manager, filters={"status": "draft"})} == {
+        rep_book.draft.pk,
+        other_book.draft.pk,
+    }
+    assert {r.pk for r in receipt_list(user=rep)} == {rep_book.receipt.pk}
+    assert {r.pk for r in receipt_list(user=manager, filters={"customer": other_book.customer.pk})} == {
+        other_book.receipt.pk
+    }
+    as_of = dt.date(2025, 2, 15)
+    assert {i.pk for i in installment_list(user=rep, filters={"status": "overdue"}, as_of=as_of)} == {rep_book.first.pk}
+
+
+def test_the_installment_and_contract_lists_carry_their_figures(manager, rep_book):
+    # when: as of 15 Mar 2025 (1,000.00 allocated to the first installment, 100.00 off the second)
+    as_of = dt.date(2025, 3, 15)
+    rows = {row.pk: figures_of(row) for row in installment_list(user=manager, as_of=as_of)}
+    [contract] = contract_list_with_figures(user=manager, filters={"status": "active"}, as_of=as_of)
+    # then
+    assert (rows[rep_book.first.pk].collected, rows[rep_book.first.pk].open) == (D("1000.00"), D("5000.00"))
+    assert (rows[rep_book.second.pk].credited, rows[rep_book.second.pk].open) == (D("100.00"), D("3900.00"))
+    totals = summarize_installments(contract.amount, contract.installments.all(), as_of)
+    assert (totals.collected, totals.adjusted, totals.outstanding) == (D("1000.00"), D("100.00"), D("8900.00"))
+
+
+@pytest.mark.parametrize(
+    ("select", "filters"),
+    [
+        (lambda user, f: installment_list(user=user, filters=f, as_of=dt.date(2025, 3, 1)), {"status": "late"}),
+        (lambda user, f: contract_list(user=user, filters=f), {"customer": "x"}),
+        (lambda user, f: customer_list(user=user, filters=f), {"status": "gone"}),
+        (lambda user, f: receipt_list(user=user, filters=f), {"received_from": "2025-02-30"}),
+    ],
+)
+def test_bad_filters_are_refused_with_the_field_named(manager, select, filters):
+    with pytest.raises(ValidationError) as error:
+        select(manager, filters)
+    assert list(error.value.message_dict) == list(filters)
