@@ -23,6 +23,7 @@ from huikuan.receivables.choices import AdjustmentKind
 from huikuan.receivables.errors import ReceivableErrorCode as Code
 from huikuan.receivables.lock_objects import installments_for_update
 from huikuan.receivables.models import Adjustment
+from huikuan.receivables.services.limits import require_installment_room
 from huikuan.receivables.services.reversal import mark_reversed, reversal_date
 from huikuan.receivables.services.settlement import refresh_installment
 
@@ -68,6 +69,7 @@ def adjustment_create(
         field="effective_on",
         message=_("An adjustment cannot take effect before the contract was signed."),
     )
+    require_installment_room(installment, amount=amount, effective_on=effective_on)
     adjustment = Adjustment.objects.create(
         company_id=installment.company_id,
         installment=installment,

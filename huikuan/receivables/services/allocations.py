@@ -25,6 +25,7 @@ from huikuan.periods.services import open_date, require_open
 from huikuan.receivables.errors import ReceivableErrorCode as Code
 from huikuan.receivables.lock_objects import installments_for_update, receipt_for_update
 from huikuan.receivables.models import Allocation, Receipt
+from huikuan.receivables.services.limits import require_installment_room, require_receipt_room
 from huikuan.receivables.services.reversal import mark_reversed, reversal_date
 from huikuan.receivables.services.settlement import apply_allocation, refresh_installment, refresh_receipt
 
@@ -96,13 +97,16 @@ def _allocate_locked(
             _("Only %(open)s of the installment is open.") % {"open": installment.open_amount},
             field="amount",
         )
+    effective = _effective_date(receipt, installment, effective_on)
+    require_installment_room(installment, amount=amount, effective_on=effective)
+    require_receipt_room(receipt, amount=amount, effective_on=effective)
     allocation = Allocation.objects.create(
         company_id=receipt.company_id,
         receipt=receipt,
         installment=installment,
         customer_id=receipt.customer_id,
         amount=amount,
-        effective_on=_effective_date(receipt, installment, effective_on),
+        effective_on=effective,
         created_by=actor,
     )
     receipt.allocated_amount += amount

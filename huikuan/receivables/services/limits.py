@@ -1,0 +1,83 @@
+"""Rule 3 on every date, not only today: a back-dated allocation or adjustment must fit what was
+open (or unallocated) on each day from its date on.
+
+An installment written off on 5 April and the write-off reversed on 10 May is open again today;
+a credit note dated 9 January fits today, but between 5 April and 10 May it would have cleared
+more than the installment asked for, and the aging of those days would show a negative amount. The
+smallest open amount from a date on is reached on that date or on a later date a row took effect
+(rows only take effect or end), so those dates are the only ones checked. Called with the
+installment or receipt locked."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from decimal import Decimal
+
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from huikuan.contracts.models import Installment
+from huikuan.core.dates import today
+from huikuan.core.errors import DomainError
+from huikuan.receivables.errors import ReceivableErrorCode as Code
+from huikuan.receivables.models import Adjustment, Allocation, Receipt
+
+Row = tuple[Decimal, dt.date, dt.date | None]  # amount, effective on, reversed on
+
+
+def _tightest(total: Decimal, rows: Iterable[Row], start: dt.date) -> tuple[Decimal, dt.date]:
+    """The smallest of ``total`` minus the rows in effect, over every day from ``start`` on, and
+    the first day it is reached."""
+    rows = list(rows)
+    days = sorted({start, *(effective for _amount, effective, _reversed in rows if effective > start)})
+    best: tuple[Decimal, dt.date] | None = None
+    for day in days:
+        used = sum(
+            (
+                amount
+                for amount, effective, reversed_on in rows
+                if effective <= day and (reversed_on is None or reversed_on > day)
+            ),
+            Decimal(0),
+        )
+        if best is None or total - used < best[0]:
+            best = (total - used, day)
+    assert best is not None  # noqa: S101 - days holds start
+    return best
+
+
+def _rows(queryset) -> list[Row]:
+    return list(queryset.values_list("amount", "effective_on", "reversed_on"))
+
+
+def require_installment_room(installment: Installment, *, amount: Decimal, effective_on: dt.date) -> None:
+    """Refuse an allocation or adjustment that would clear more than the installment had open on
+    some day from ``effective_on`` on. Raises DomainError."""
+    if effective_on >= today() or installment.first_effective_on is None:
+        return  # nothing dated after it, or no row at all: today's open amount is the one limit
+    rows = _rows(Allocation.objects.filter(installment_id=installment.pk))
+    rows += _rows(Adjustment.objects.filter(installment_id=installment.pk))
+    room, day = _tightest(installment.amount, rows, effective_on)
+    if amount > room:
+        raise DomainError(
+            Code.EXCEEDS_INSTALLMENT,
+            _("Only %(open)s of the installment was open on %(date)s; date it later or undo what cleared it.")
+            % {"open": max(room, Decimal("0.00")), "date": date_format(day)},
+            field="amount",
+        )
+
+
+def require_receipt_room(receipt: Receipt, *, amount: Decimal, effective_on: dt.date) -> None:
+    """Refuse an allocation that would apply more of the receipt than was unallocated on some day
+    from ``effective_on`` on. Raises DomainError."""
+    if effective_on >= today():
+        return
+    room, day = _tightest(receipt.amount, _rows(Allocation.objects.filter(receipt_id=receipt.pk)), effective_on)
+    if amount > room:
+        raise DomainError(
+            Code.EXCEEDS_RECEIPT,
+            _("Only %(left)s of the receipt was unallocated on %(date)s; date it later.")
+            % {"left": max(room, Decimal("0.00")), "date": date_format(day)},
+            field="amount",
+        )
