@@ -1,8 +1,33 @@
-"""Page-number pagination of every API list."""
+"""Page-number pagination of every API list. ``page`` and ``page_size`` are read as strictly as
+any other number (``core.numbers``): "1_0", "1e1" or " 2 " are refused with a 400 naming the
+parameter, not read as 10 or 2."""
 
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.request import Request
 
+from huikuan.core.numbers import NumberFormatError, parse_int
 from huikuan.core.paging import IdsFirstPaginator
+
+NOT_A_PAGE = _("Enter a whole number from 1 with digits 0-9: no spaces, separators or exponents.")
+
+
+def _positive(request: Request, name: str) -> int | None:
+    raw = request.query_params.get(name)
+    if raw is None or raw == "":
+        return None
+    try:
+        number = parse_int(raw)
+    except NumberFormatError:
+        number = 0
+    if number < 1:
+        raise ValidationError({name: [NOT_A_PAGE]})
+    return number
 
 
 class Pagination(PageNumberPagination):
@@ -10,3 +35,13 @@ class Pagination(PageNumberPagination):
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 500
+
+    def get_page_size(self, request: Request) -> int:
+        size = _positive(request, self.page_size_query_param)
+        return self.page_size if size is None else min(size, self.max_page_size)
+
+    def get_page_number(self, request: Request, paginator: Any) -> Any:
+        raw = request.query_params.get(self.page_query_param)
+        if raw in self.last_page_strings:
+            return raw
+        return _positive(request, self.page_query_param) or 1
