@@ -1,5 +1,5 @@
 # Shortcuts; the scripts do the work.
-.PHONY: run test bench bench-lists
+.PHONY: run test bench bench-lists bench-write
 
 run:
 	scripts/run
@@ -16,3 +16,7 @@ bench:
 # previous `make bench KEEP=1` or `bench/lists.py --keep` left.
 bench-lists:
 	.venv/bin/python bench/lists.py --installments $${N:-1000000} $${REUSE:+--reuse}
+
+# The write path through the services: one contract from signing to its first payment, per database.
+bench-write:
+	.venv/bin/python bench/write_path.py --contracts $${N:-500}
