@@ -144,3 +144,34 @@ def api_client(db):
         return client
 
     return make
+
+
+@pytest.fixture
+def race():
+    """Run callables in threads released together, each on its own database connection (real
+    PostgreSQL concurrency); returns each one's result, or the exception it raised."""
+    import threading
+
+    from django.db import connections
+
+    def run(*calls, timeout: float = 60):
+        barrier = threading.Barrier(len(calls))
+        results: list = [None] * len(calls)
+
+        def one(index, call):
+            try:
+                barrier.wait(timeout=10)
+                results[index] = call()
+            except BaseException as error:  # noqa: BLE001 - the test inspects what each raised
+                results[index] = error
+            finally:
+                connections.close_all()
+
+        threads = [threading.Thread(target=one, args=(i, c)) for i, c in enumerate(calls)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=timeout)
+        return results
+
+    return run

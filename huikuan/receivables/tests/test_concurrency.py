@@ -2,11 +2,9 @@
 with real connections and row locks."""
 
 import datetime as dt
-import threading
 from decimal import Decimal as D
 
 import pytest
-from django.db import connections
 
 from huikuan.core.errors import DomainError
 from huikuan.receivables.models import Allocation, Receipt
@@ -16,29 +14,7 @@ from huikuan.receivables.services.allocations import allocation_create, receipt_
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("postgres_only")]
 
 
-def race(*calls):
-    """Run the calls in threads released together; return their results or DomainErrors."""
-    barrier = threading.Barrier(len(calls))
-    results: list = [None] * len(calls)
-
-    def run(index, call):
-        try:
-            barrier.wait(timeout=10)
-            results[index] = call()
-        except DomainError as error:
-            results[index] = error
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return results
-
-
-def test_two_clerks_cannot_allocate_the_same_receipt_twice(clerk, manager, receive, installments):
+def test_two_clerks_cannot_allocate_the_same_receipt_twice(race, clerk, manager, receive, installments):
     # given: 4,000 received; each clerk wants 3,000 of it for a different installment
     receipt = receive("4000.00")
     # when
@@ -53,7 +29,7 @@ def test_two_clerks_cannot_allocate_the_same_receipt_twice(clerk, manager, recei
     assert receipt.allocated_amount == D("3000.00") == sum(a.amount for a in Allocation.objects.all())
 
 
-def test_two_receipts_cannot_overpay_one_installment(clerk, manager, receive, installments):
+def test_two_receipts_cannot_overpay_one_installment(race, clerk, manager, receive, installments):
     # given: two receipts of 2,000 each race for the 3,000 installment
     first, second = receive("2000.00"), receive("2000.00")
     # when
@@ -67,9 +43,9 @@ def test_two_receipts_cannot_overpay_one_installment(clerk, manager, receive, in
     assert installments[0].open_amount == D("1000.00")
 
 
-def test_auto_allocation_and_a_write_off_race_without_overdrawing(clerk, manager, receive, installments):
+def test_auto_allocation_and_a_write_off_race_without_overdrawing(race, clerk, manager, receive, installments):
     receipt = receive("3000.00")
-    race(
+    results = race(
         lambda: receipt_auto_allocate(actor=clerk, receipt=receipt),
         lambda: adjustment_create(
             actor=manager,
@@ -80,6 +56,7 @@ def test_auto_allocation_and_a_write_off_race_without_overdrawing(clerk, manager
             effective_on=dt.date(2025, 2, 10),
         ),
     )
+    assert [r for r in results if isinstance(r, BaseException) and not isinstance(r, DomainError)] == []
     installments[0].refresh_from_db()
     receipt.refresh_from_db()
     assert installments[0].open_amount >= 0

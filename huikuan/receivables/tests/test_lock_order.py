@@ -3,11 +3,9 @@ locks in the one order of ``huikuan/core/DESIGN.md`` (customer → receipt → c
 allocation/adjustment rows), on PostgreSQL with real connections."""
 
 import datetime as dt
-import threading
 from decimal import Decimal as D
 
 import pytest
-from django.db import connections
 
 from huikuan.contracts.services import contract_activate, contract_create, contract_set_installments, milestone_record
 from huikuan.core.errors import DomainError
@@ -18,29 +16,6 @@ from huikuan.receivables.services.receipts import receipt_create, receipt_revers
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("postgres_only")]
 
 ROUNDS = 12
-
-
-def race(*calls):
-    """Run the calls in threads released together; return each one's result or exception (a
-    deadlock surfaces as a database error, which must never happen)."""
-    barrier = threading.Barrier(len(calls))
-    results: list = [None] * len(calls)
-
-    def run(index, call):
-        try:
-            barrier.wait(timeout=10)
-            results[index] = call()
-        except Exception as error:  # noqa: BLE001 - the test inspects what each writer raised
-            results[index] = error
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results
 
 
 @pytest.fixture
@@ -67,7 +42,7 @@ def milestone_contract(manager, make_customer, rep):
 
 
 def test_allocations_adjustments_reversals_and_milestones_on_one_contract_never_deadlock(
-    clerk, manager, milestone_contract
+    clerk, manager, milestone_contract, race
 ):
     customer, make = milestone_contract
     for _round in range(ROUNDS):
