@@ -25,7 +25,11 @@ from huikuan.periods.services import open_date, require_open
 from huikuan.receivables.errors import ReceivableErrorCode as Code
 from huikuan.receivables.lock_objects import installments_for_update, receipt_for_update
 from huikuan.receivables.models import Allocation, Receipt
-from huikuan.receivables.services.limits import require_installment_room, require_receipt_room
+from huikuan.receivables.services.limits import (
+    first_day_with_room,
+    require_installment_room,
+    require_receipt_room,
+)
 from huikuan.receivables.services.reversal import mark_reversed, reversal_date
 from huikuan.receivables.services.settlement import apply_allocation, refresh_installment, refresh_receipt
 
@@ -98,6 +102,8 @@ def _allocate_locked(
             field="amount",
         )
     effective = _effective_date(receipt, installment, effective_on)
+    if effective_on is None:
+        effective = first_day_with_room(installment, receipt, amount=amount, start=effective)
     require_installment_room(installment, amount=amount, effective_on=effective)
     require_receipt_room(receipt, amount=amount, effective_on=effective)
     allocation = Allocation.objects.create(

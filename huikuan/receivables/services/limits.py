@@ -81,3 +81,29 @@ def require_receipt_room(receipt: Receipt, *, amount: Decimal, effective_on: dt.
             % {"left": max(room, Decimal("0.00")), "date": date_format(day)},
             field="amount",
         )
+
+
+def first_day_with_room(installment: Installment, receipt: Receipt, *, amount: Decimal, start: dt.date) -> dt.date:
+    """The earliest day from ``start`` on from which an allocation of ``amount`` fits both the
+    installment and the receipt on every later day: the date an allocation takes when none is
+    given. Money freed by a reversal today is matched from today, not from the day it arrived."""
+    if start >= today():
+        return start
+    installment_rows = (
+        _rows(Allocation.objects.filter(installment_id=installment.pk))
+        + _rows(Adjustment.objects.filter(installment_id=installment.pk))
+        if installment.first_effective_on is not None
+        else []
+    )
+    receipt_rows = _rows(Allocation.objects.filter(receipt_id=receipt.pk))
+    # room from a day on only grows on the days rows end: those are the candidates
+    ends = {
+        reversed_on for _a, _e, reversed_on in installment_rows + receipt_rows if reversed_on and reversed_on > start
+    }
+    for day in sorted({start, *ends}):
+        if day >= today():
+            break
+        fits_installment = _tightest(installment.amount, installment_rows, day)[0] >= amount
+        if fits_installment and _tightest(receipt.amount, receipt_rows, day)[0] >= amount:
+            return day
+    return max(start, today())

@@ -58,3 +58,14 @@ def test_a_back_dated_allocation_cannot_use_money_another_allocation_held_then(c
     )  # fmt: skip
     receipts = Receipt.objects.filter(pk=receipt.pk)
     assert [unapplied_total(receipts, day) for day in (dt.date(2025, 2, 15), dt.date(2025, 3, 1))] == [D("0.00")] * 2
+
+
+def test_money_freed_by_a_reversal_is_matched_from_the_reversal_by_default(clerk, receive, installments):
+    # given: 3,000.00 received on 10 Feb, matched at once, the match undone on 1 March
+    receipt = receive("3000.00")
+    first = allocation_create(actor=clerk, receipt=receipt, installment=installments[0], amount=D("3000.00"))
+    allocation_reverse(actor=clerk, allocation=first, reason="错配", reversed_on=dt.date(2025, 3, 1))
+    # when: matched again without a date
+    again = allocation_create(actor=clerk, receipt=receipt, installment=installments[1], amount=D("3000.00"))
+    # then: it takes effect when the money became free, not when it arrived
+    assert again.effective_on == dt.date(2025, 3, 1)
