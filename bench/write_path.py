@@ -194,7 +194,8 @@ def hand_written_sql(connection: Any, company_id: int, customer_id: int, user_id
                     cursor.execute(
                         "INSERT INTO contracts_installment (company_id, contract_id, customer_id, sequence, label,"
                         " currency, amount, due_date, milestone, offset_days, offset_months, is_retention,"
-                        " open_amount) VALUES (%s, %s, %s, %s, '', 'CNY', %s, %s, '', 0, 0, FALSE, %s)",
+                        " open_amount, collected_amount, settled_status)"
+                        " VALUES (%s, %s, %s, %s, '', 'CNY', %s, %s, '', 0, 0, FALSE, %s, 0, '')",
                         [company_id, contract_id, customer_id, sequence, part, due, part],
                     )
             with transaction.atomic():
@@ -224,8 +225,9 @@ def hand_written_sql(connection: Any, company_id: int, customer_id: int, user_id
                 )
                 cursor.execute("UPDATE receivables_receipt SET allocated_amount = 9000.00 WHERE id = %s", [receipt_id])
                 cursor.execute(
-                    "UPDATE contracts_installment SET open_amount = 0, settled_on = '2025-03-28',"
-                    " first_effective_on = '2025-03-28' WHERE id = %s",
+                    "UPDATE contracts_installment SET open_amount = 0, collected_amount = 9000.00,"
+                    " settled_status = 'paid', settled_on = '2025-03-28', first_effective_on = '2025-03-28'"
+                    " WHERE id = %s",
                     [installment_id],
                 )
     return (time.perf_counter() - started) / contracts * 1000
