@@ -71,31 +71,36 @@ def main() -> None:
         print(f"written {args.output}")
 
 
-def prepare_database(database: str) -> str:
+def sqlite_path(name: str = PG_DATABASE) -> Path:
+    return ROOT / "var" / "bench" / f"{name}.sqlite3"
+
+
+def prepare_database(database: str, name: str = PG_DATABASE) -> str:
+    """A fresh, empty bench database named ``name`` (SQLite file or PostgreSQL database); its URL."""
     if database == "sqlite":
-        SQLITE_PATH.parent.mkdir(parents=True, exist_ok=True)
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{SQLITE_PATH}{suffix}").unlink(missing_ok=True)
-        return f"sqlite:///{SQLITE_PATH}"
+        path = sqlite_path(name)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        drop_database(database, name)
+        return f"sqlite:///{path}"
     if database == "postgres":
-        drop_database(database)
+        drop_database(database, name)
         import psycopg
 
         with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as connection:
-            connection.execute(f'CREATE DATABASE "{PG_DATABASE}"')
-        return f"{PG_SERVER}/{PG_DATABASE}"
+            connection.execute(f'CREATE DATABASE "{name}"')
+        return f"{PG_SERVER}/{name}"
     raise SystemExit(f"unknown database {database!r}: use sqlite or postgres")
 
 
-def drop_database(database: str) -> None:
+def drop_database(database: str, name: str = PG_DATABASE) -> None:
     if database == "postgres":
         import psycopg
 
         with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as connection:
-            connection.execute(f'DROP DATABASE IF EXISTS "{PG_DATABASE}" WITH (FORCE)')
+            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     else:
         for suffix in ("", "-wal", "-shm"):
-            Path(f"{SQLITE_PATH}{suffix}").unlink(missing_ok=True)
+            Path(f"{sqlite_path(name)}{suffix}").unlink(missing_ok=True)
 
 
 def timed(function: Callable[[], Any], repeat: int) -> tuple[Any, list[float]]:

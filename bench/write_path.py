@@ -11,7 +11,7 @@ them, as an AR clerk. The bench reports milliseconds per contract (median and p9
 10) and SQL statements per contract, beside the same writes done in hand-written SQL (one INSERT or
 UPDATE per row, no checks, no audit) on the same database: the floor a service could reach.
 Each database runs in its own process (Django reads DATABASE_URL once): SQLite in
-var/bench/write_path.sqlite3, PostgreSQL in database huikuan_bench_write on 127.0.0.1:5432.
+var/bench/huikuan_bench_write.sqlite3, PostgreSQL in database huikuan_bench_write on 127.0.0.1:5432.
 Results go to bench/WRITE_PATH.md.
 """
 
@@ -30,10 +30,11 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import run as figures_bench  # noqa: E402  (bench/run.py: database set-up shared by the benchmarks)
+
 ROOT = Path(__file__).resolve().parent.parent
-PG_SERVER = "postgres://postgres@127.0.0.1:5432"
-PG_DATABASE = "huikuan_bench_write"
-SQLITE_PATH = ROOT / "var" / "bench" / "write_path.sqlite3"
+NAME = "huikuan_bench_write"  # the bench database: a SQLite file in var/bench, or a PostgreSQL database
 BATCH = 10
 TARGETS = "≤ 7 ms per contract on SQLite, ≤ 15 ms on PostgreSQL (issue 11, item 23; Tryton ≈ 68 ms per invoice)"
 
@@ -50,7 +51,7 @@ def main() -> None:
         return
     results = []
     for database in args.databases.split(","):
-        url = prepare_database(database.strip())
+        url = figures_bench.prepare_database(database.strip(), NAME)
         command = [sys.executable, __file__, "--worker", database, "--contracts", str(args.contracts)]
         env = {**os.environ, "DATABASE_URL": url, "DEBUG": "0", "LOG_LEVEL": "WARNING"}
         output = subprocess.run(command, env=env, check=True, capture_output=True, text=True)  # noqa: S603
@@ -58,33 +59,10 @@ def main() -> None:
         result = json.loads(output.stdout.strip().splitlines()[-1])
         results.append(result)
         print(json.dumps(result, indent=1))
-        drop_database(database)
+        figures_bench.drop_database(database, NAME)
     if args.output != "-":
         Path(args.output).write_text(markdown(results, args))
         print(f"written {args.output}")
-
-
-def prepare_database(database: str) -> str:
-    if database == "sqlite":
-        SQLITE_PATH.parent.mkdir(parents=True, exist_ok=True)
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{SQLITE_PATH}{suffix}").unlink(missing_ok=True)
-        return f"sqlite:///{SQLITE_PATH}"
-    drop_database(database)
-    import psycopg
-
-    with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as connection:
-        connection.execute(f'CREATE DATABASE "{PG_DATABASE}"')
-    return f"{PG_SERVER}/{PG_DATABASE}"
-
-
-def drop_database(database: str) -> None:
-    if database == "sqlite":
-        return
-    import psycopg
-
-    with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{PG_DATABASE}" WITH (FORCE)')
 
 
 def worker(args: argparse.Namespace) -> dict[str, Any]:
