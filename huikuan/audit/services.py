@@ -8,14 +8,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Model, QuerySet
 from django.utils import timezone
 
 from huikuan.audit import chain
 from huikuan.audit.actions import AuditAction
 from huikuan.audit.models import AuditEvent, ChainHead
-from huikuan.core.locking import for_update
 
 HEAD_PK = 1
 
@@ -42,10 +41,25 @@ def _company_id(target: Model) -> int | None:
     return getattr(target, "company_id", None)
 
 
-def _locked_head() -> ChainHead:
-    """The chain head, locked until the caller's transaction ends. Created from the last event
-    when missing (a fresh or flushed test database); a concurrent creator wins and we lock its row."""
-    head = for_update(ChainHead.objects).filter(pk=HEAD_PK).first()
+def _head_row() -> tuple[int, str] | None:
+    """The chain head's sequence and hash, locked until the caller's transaction ends.
+
+    Plain SQL: every audited write runs it, and building it through the ORM cost more than the
+    database took to answer (bench/WRITE_PATH.md). The lock is the one ``core.locking.for_update``
+    takes; SQLite serializes writers with BEGIN IMMEDIATE instead."""
+    table = connection.ops.quote_name(ChainHead._meta.db_table)
+    lock = " FOR NO KEY UPDATE" if connection.vendor == "postgresql" else ""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT sequence, hash FROM {table} WHERE id = %s{lock}", [HEAD_PK])  # noqa: S608 - our table
+        row = cursor.fetchone()
+    return None if row is None else (int(row[0]), str(row[1]))
+
+
+def _locked_head() -> tuple[int, str]:
+    """The chain head (sequence, hash), locked until the caller's transaction ends. Created from
+    the last event when missing (a fresh or flushed test database); a concurrent creator wins and
+    we lock its row."""
+    head = _head_row()
     if head is None:
         last = AuditEvent.objects.order_by("-sequence").first()
         try:
@@ -55,8 +69,19 @@ def _locked_head() -> ChainHead:
                 )
         except IntegrityError:
             pass
-        head = for_update(ChainHead.objects).get(pk=HEAD_PK)
+        head = _head_row()
+    if head is None:  # pragma: no cover - the row exists once created above or by the winner
+        raise RuntimeError("audit chain head missing")
     return head
+
+
+def _move_head(sequence: int, digest: str) -> None:
+    table = connection.ops.quote_name(ChainHead._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET sequence = %s, hash = %s WHERE id = %s",  # noqa: S608 - our table
+            [sequence, digest, HEAD_PK],
+        )
 
 
 def record(*, action: AuditAction, target: Model, actor: Any, reason: str = "", data: dict | None = None) -> AuditEvent:
@@ -78,14 +103,14 @@ def record(*, action: AuditAction, target: Model, actor: Any, reason: str = "", 
         "data": _jsonable(data or {}),
     }
     with transaction.atomic(savepoint=False):
-        head = _locked_head()
+        last_sequence, prev_hash = _locked_head()
         created_at = timezone.now()
-        sequence = head.sequence + 1
-        digest = chain.event_hash(sequence=sequence, prev_hash=head.hash, created_at=created_at, **fields)
+        sequence = last_sequence + 1
+        digest = chain.event_hash(sequence=sequence, prev_hash=prev_hash, created_at=created_at, **fields)
         event = AuditEvent.objects.create(
-            sequence=sequence, prev_hash=head.hash, hash=digest, created_at=created_at, **fields
+            sequence=sequence, prev_hash=prev_hash, hash=digest, created_at=created_at, **fields
         )
-        ChainHead.objects.filter(pk=HEAD_PK).update(sequence=sequence, hash=digest)
+        _move_head(sequence, digest)
     return event
 
 
