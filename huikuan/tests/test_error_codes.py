@@ -7,7 +7,7 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-PACKAGE = Path(__file__).resolve().parents[2]
+PACKAGE = Path(__file__).resolve().parents[1]
 # callables whose first argument is an error code
 RAISERS = {"DomainError", "NotPermitted", "IdempotencyKeyReused", "_fail"}
 

@@ -9,7 +9,7 @@ from django.utils import translation
 from huikuan.core import money
 from huikuan.core.errors import DomainError
 
-CATALOG = Path(__file__).resolve().parents[2] / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"
+CATALOG = Path(__file__).resolve().parents[1] / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"
 
 
 def test_the_chinese_catalog_is_complete():
