@@ -55,10 +55,7 @@ def main() -> None:
         command = [sys.executable, __file__, "--worker", database, "--installments", str(args.installments)]
         command += ["--repeat", str(args.repeat), "--seed", str(args.seed)]
         print(f"== {database}: loading {args.installments:,} installments", flush=True)
-        env = {**os.environ, "DATABASE_URL": url, "DEBUG": "0", "LOG_LEVEL": "WARNING"}
-        output = subprocess.run(command, env=env, check=True, capture_output=True, text=True)  # noqa: S603
-        sys.stderr.write(output.stderr)
-        result = json.loads(output.stdout.strip().splitlines()[-1])
+        result = run_worker(command, url)
         results.append(result)
         print_result(result)
         if not args.keep:
@@ -69,6 +66,15 @@ def main() -> None:
         kept = output.read_text().partition(LISTS_MARKER) if output.exists() else ("", "", "")
         output.write_text(markdown(results, args) + (f"\n{LISTS_MARKER}{kept[2]}" if kept[1] else ""))
         print(f"written {args.output}")
+
+
+def run_worker(command: list[str], url: str) -> dict[str, Any]:
+    """Run a bench worker process on the database at ``url`` (Django reads DATABASE_URL once per
+    process, so each database gets its own) and return the JSON it printed last."""
+    env = {**os.environ, "DATABASE_URL": url, "DEBUG": "0", "LOG_LEVEL": "WARNING"}
+    output = subprocess.run(command, env=env, check=True, capture_output=True, text=True)  # noqa: S603
+    sys.stderr.write(output.stderr)
+    return json.loads(output.stdout.strip().splitlines()[-1])
 
 
 def sqlite_path(name: str = PG_DATABASE) -> Path:

@@ -23,7 +23,6 @@ import json
 import os
 import platform
 import statistics
-import subprocess
 import sys
 import time
 from decimal import Decimal
@@ -53,10 +52,7 @@ def main() -> None:
     for database in args.databases.split(","):
         url = figures_bench.prepare_database(database.strip(), NAME)
         command = [sys.executable, __file__, "--worker", database, "--contracts", str(args.contracts)]
-        env = {**os.environ, "DATABASE_URL": url, "DEBUG": "0", "LOG_LEVEL": "WARNING"}
-        output = subprocess.run(command, env=env, check=True, capture_output=True, text=True)  # noqa: S603
-        sys.stderr.write(output.stderr)
-        result = json.loads(output.stdout.strip().splitlines()[-1])
+        result = figures_bench.run_worker(command, url)
         results.append(result)
         print(json.dumps(result, indent=1))
         figures_bench.drop_database(database, NAME)

@@ -84,9 +84,6 @@ def round_whole(amount: Decimal) -> Decimal:
     return Decimal(amount).quantize(Decimal(1), rounding=ROUNDING)
 
 
-def is_zero(amount: Decimal) -> bool:
-    return Decimal(amount) == 0
-
 
 def has_valid_precision(amount: Decimal, currency: str) -> bool:
     """True when the amount needs no rounding in the currency (no sub-fen amounts)."""

@@ -396,10 +396,6 @@ def unapplied_total(receipts: QuerySet[Receipt], as_of: dt.date | None = None) -
     return from_cents(received) - from_cents(allocated["t"])
 
 
-def receipt_unallocated_as_of(receipt: Receipt, as_of: dt.date) -> Decimal:
-    return unapplied_total(Receipt.objects.filter(pk=receipt.pk), as_of)
-
-
 @dataclass(frozen=True)
 class CustomerBalance:
     open_installments: Decimal
