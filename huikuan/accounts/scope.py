@@ -5,6 +5,7 @@ record outside the scope is then simply not found (404), never shown as forbidde
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from typing import TypeVar
 
 from django.db.models import Model, Q, QuerySet
@@ -12,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from huikuan.accounts.models import User
 from huikuan.accounts.roles import Scope
+from huikuan.core import compiled
 from huikuan.core.errors import NotPermitted
 from huikuan.core.locking import for_update
 
@@ -63,20 +65,44 @@ def require_company(user: User, company_id: int) -> None:
         raise NotPermitted(_("You do not work in this company."))
 
 
+def _scope_key(user: User) -> Hashable:
+    """Everything ``scope_q`` reads of the user: two users with equal keys see the same rows, so a
+    query compiled for one (``core.compiled``) is right for the other."""
+    ids = company_ids(user)
+    return (
+        user.pk,
+        user.is_superuser,
+        user.scope,
+        user.team_id,
+        None if ids is None else tuple(sorted(ids)),
+    )
+
+
 def require_visible(user: User, obj: Model, *, owner: str | None = "customer__owner") -> None:
     """Refuse to act on a record outside the user's scope, whichever door the call came through.
     The API and pages already 404 such records; this keeps services safe for jobs and imports too.
     Raises NotPermitted."""
-    visible = type(obj)._default_manager.filter(pk=obj.pk).filter(scope_q(user, owner=owner)).exists()
-    if not visible:
+    model = type(obj)
+
+    def build(pk: int) -> QuerySet[Model]:
+        return restrict(model._default_manager.only("pk"), user, owner=owner).filter(pk=pk)
+
+    if not compiled.run(("visible", model, owner, _scope_key(user)), build, obj.pk):
         raise NotPermitted(_("This record is outside your scope."))
 
 
-def lock_visible(queryset: QuerySet[M], user: User, pk: int, *, owner: str | None = "customer__owner") -> M:
-    """The record, locked for the rest of the transaction, if the user may see it: the scope check
-    of ``require_visible`` and the row lock in one query (the write path runs it for every service
+def lock_visible(
+    model: type[M], user: User, pk: int, *, related: tuple[str, ...] = (), owner: str | None = "customer__owner"
+) -> M:
+    """The record with its ``related`` rows (select_related), locked for the rest of the
+    transaction, if the user may see it: the scope check of ``require_visible`` and the row lock
+    in one query, compiled once per model and scope (the write path runs it for every service
     call). Raises NotPermitted, as ``require_visible`` does, for a record outside the scope."""
-    row = for_update(restrict(queryset, user, owner=owner)).filter(pk=pk).first()
-    if row is None:
+
+    def build(key: int) -> QuerySet[M]:
+        return for_update(restrict(model._default_manager.select_related(*related), user, owner=owner)).filter(pk=key)
+
+    rows = compiled.run(("lock_visible", model, related, owner, _scope_key(user)), build, pk)
+    if not rows:
         raise NotPermitted(_("This record is outside your scope."))
-    return row
+    return rows[0]

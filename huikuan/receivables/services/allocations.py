@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import cast
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from huikuan.accounts.models import User
@@ -17,7 +18,7 @@ from huikuan.accounts.scope import require, require_visible
 from huikuan.audit import services as audit
 from huikuan.audit.actions import AuditAction
 from huikuan.contracts.models import Installment
-from huikuan.core import money
+from huikuan.core import compiled, money, rows
 from huikuan.core.dates import require_business_date, require_not_future, require_order
 from huikuan.core.errors import DomainError, require_reason
 from huikuan.core.locking import for_update
@@ -103,17 +104,22 @@ def _allocate_locked(
         )
     effective = _effective_date(receipt, installment, effective_on)
     if effective_on is None:
+        # the first day from which the amount fits both on every later day: rule 3 holds by
+        # construction, and the two checks below would read and test the same rows again
         effective = first_day_with_room(installment, receipt, amount=amount, start=effective)
-    require_installment_room(installment, amount=amount, effective_on=effective)
-    require_receipt_room(receipt, amount=amount, effective_on=effective)
-    allocation = Allocation.objects.create(
-        company_id=receipt.company_id,
-        receipt=receipt,
-        installment=installment,
-        customer_id=receipt.customer_id,
-        amount=amount,
-        effective_on=effective,
-        created_by=actor,
+    else:
+        require_installment_room(installment, amount=amount, effective_on=effective)
+        require_receipt_room(receipt, amount=amount, effective_on=effective)
+    allocation = rows.insert(
+        Allocation(
+            company_id=receipt.company_id,
+            receipt=receipt,
+            installment=installment,
+            customer_id=receipt.customer_id,
+            amount=amount,
+            effective_on=effective,
+            created_by=actor,
+        )
     )
     receipt.allocated_amount += amount
     apply_allocation(installment, amount=amount, effective_on=allocation.effective_on)
@@ -173,17 +179,20 @@ def _allocate(
         for line in lines
     ]
     # the receipt is locked and each allocation added its amount: no need to sum them again
-    receipt.save(update_fields=["allocated_amount"])
+    rows.update(receipt, ["allocated_amount"])
     return created
 
 
-def _open_installments(receipt: Receipt):
+def _open_of(customer_id: int, currency: str) -> QuerySet[Installment]:
+    # whole rows: the suggestion is also shown (the API, the matching panel) with what they hold
     return Installment.objects.filter(
-        customer_id=receipt.customer_id,
-        currency=receipt.currency,
-        booked_on__isnull=False,
-        open_amount__gt=0,
+        customer_id=customer_id, currency=currency, booked_on__isnull=False, open_amount__gt=0
     ).select_related("contract")
+
+
+def _open_installments(receipt: Receipt) -> list[Installment]:
+    # compiled once: every automatic allocation (and every bank line matched) reads them
+    return compiled.run("open_installments", _open_of, receipt.customer_id, receipt.currency)
 
 
 def _oldest_first(installments: list[Installment]) -> list[Installment]:
@@ -200,7 +209,7 @@ def allocation_suggest(*, receipt: Receipt, amount: Decimal | None = None) -> li
     left = receipt.amount - receipt.allocated_amount if amount is None else amount
     if receipt.is_reversed or left <= 0:
         return []
-    candidates = _oldest_first(list(_open_installments(receipt)))
+    candidates = _oldest_first(_open_installments(receipt))
     memo = (receipt.memo or "").upper()
     named = [i for i in candidates if i.contract.number and _mentions(memo, i.contract.number.upper())]
     ordered = named + [i for i in candidates if i not in named]

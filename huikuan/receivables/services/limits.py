@@ -14,12 +14,14 @@ import datetime as dt
 from collections.abc import Iterable
 from decimal import Decimal
 
+from django.db import connection
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from huikuan.contracts.models import Installment
 from huikuan.core.dates import today
 from huikuan.core.errors import DomainError
+from huikuan.core.money import from_cents
 from huikuan.receivables.errors import ReceivableErrorCode as Code
 from huikuan.receivables.models import Adjustment, Allocation, Receipt
 
@@ -47,8 +49,29 @@ def _tightest(total: Decimal, rows: Iterable[Row], start: dt.date) -> tuple[Deci
     return best
 
 
-def _rows(queryset) -> list[Row]:
-    return list(queryset.values_list("amount", "effective_on", "reversed_on"))
+def _rows(model: type[Allocation | Adjustment], column: str, pk: int) -> list[Row]:
+    """The amount, effective and reversal dates of every row of ``model`` whose ``column`` is
+    ``pk``. Plain SQL (every back-dated allocation reads them), amounts as whole cents so SQLite
+    gives them back exact."""
+    table = connection.ops.quote_name(model._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT CAST(ROUND(amount * 100) AS BIGINT), effective_on, reversed_on FROM {table}"  # noqa: S608
+            f" WHERE {connection.ops.quote_name(column)} = %s",
+            [pk],
+        )
+        found = cursor.fetchall()
+    return [(from_cents(cents), _date(effective), _date(reversed_on)) for cents, effective, reversed_on in found]
+
+
+def _date(value: dt.date | str | None) -> dt.date | None:
+    return dt.date.fromisoformat(value) if isinstance(value, str) else value
+
+
+def _installment_rows(installment: Installment) -> list[Row]:
+    if installment.first_effective_on is None:
+        return []  # nothing ever took effect on it
+    return _rows(Allocation, "installment_id", installment.pk) + _rows(Adjustment, "installment_id", installment.pk)
 
 
 def require_installment_room(installment: Installment, *, amount: Decimal, effective_on: dt.date) -> None:
@@ -56,9 +79,7 @@ def require_installment_room(installment: Installment, *, amount: Decimal, effec
     some day from ``effective_on`` on. Raises DomainError."""
     if effective_on >= today() or installment.first_effective_on is None:
         return  # nothing dated after it, or no row at all: today's open amount is the one limit
-    rows = _rows(Allocation.objects.filter(installment_id=installment.pk))
-    rows += _rows(Adjustment.objects.filter(installment_id=installment.pk))
-    room, day = _tightest(installment.amount, rows, effective_on)
+    room, day = _tightest(installment.amount, _installment_rows(installment), effective_on)
     if amount > room:
         raise DomainError(
             Code.EXCEEDS_INSTALLMENT,
@@ -73,7 +94,7 @@ def require_receipt_room(receipt: Receipt, *, amount: Decimal, effective_on: dt.
     from ``effective_on`` on. Raises DomainError."""
     if effective_on >= today():
         return
-    room, day = _tightest(receipt.amount, _rows(Allocation.objects.filter(receipt_id=receipt.pk)), effective_on)
+    room, day = _tightest(receipt.amount, _rows(Allocation, "receipt_id", receipt.pk), effective_on)
     if amount > room:
         raise DomainError(
             Code.EXCEEDS_RECEIPT,
@@ -89,13 +110,8 @@ def first_day_with_room(installment: Installment, receipt: Receipt, *, amount: D
     given. Money freed by a reversal today is matched from today, not from the day it arrived."""
     if start >= today():
         return start
-    installment_rows = (
-        _rows(Allocation.objects.filter(installment_id=installment.pk))
-        + _rows(Adjustment.objects.filter(installment_id=installment.pk))
-        if installment.first_effective_on is not None
-        else []
-    )
-    receipt_rows = _rows(Allocation.objects.filter(receipt_id=receipt.pk))
+    installment_rows = _installment_rows(installment)
+    receipt_rows = _rows(Allocation, "receipt_id", receipt.pk)
     # room from a day on only grows on the days rows end: those are the candidates
     ends = {
         reversed_on for _a, _e, reversed_on in installment_rows + receipt_rows if reversed_on and reversed_on > start

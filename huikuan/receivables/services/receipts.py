@@ -13,7 +13,7 @@ from huikuan.accounts.roles import Perm
 from huikuan.accounts.scope import require, require_company, require_visible
 from huikuan.audit import services as audit
 from huikuan.audit.actions import AuditAction
-from huikuan.core import money
+from huikuan.core import money, rows
 from huikuan.core.dates import require_business_date, require_not_future, require_order
 from huikuan.core.errors import DomainError, require_reason
 from huikuan.core.numbering import assign_number
@@ -80,19 +80,21 @@ def receipt_create(
         pattern=company.receipt_number_pattern,
         on=received_on,
     )
-    receipt = Receipt.objects.create(
-        company=company,
-        customer=customer,
-        number=number,
-        received_on=received_on,
-        amount=amount,
-        currency=currency,
-        method=method,
-        bill_maturity_date=bill_maturity_date,
-        payer_name=payer_name,
-        bank_reference=bank_reference,
-        memo=memo,
-        created_by=actor,
+    receipt = rows.insert(
+        Receipt(
+            company=company,
+            customer=customer,
+            number=number,
+            received_on=received_on,
+            amount=amount,
+            currency=currency,
+            method=method,
+            bill_maturity_date=bill_maturity_date,
+            payer_name=payer_name,
+            bank_reference=bank_reference,
+            memo=memo,
+            created_by=actor,
+        )
     )
     audit.record(action=AuditAction.RECEIPT_CREATED, target=receipt, actor=actor, data={"amount": amount})
     return receipt

@@ -1,0 +1,113 @@
+"""INSERT and UPDATE of model rows in plain SQL, statement text built once per model.
+
+``Model.save`` compiles an INSERT or UPDATE through the ORM every time; the write path saves a
+dozen rows per contract, and compiling them took longer than the database took to write them
+(bench/WRITE_PATH.md). These do what ``save`` does for our models (``pre_save`` of every field,
+so ``auto_now`` and defaults behave the same; ``get_db_prep_save`` for the database's types) with
+a statement made once per model and field list. They send no model signals: none of our models
+has receivers, and services, not signals, carry the rules."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import lru_cache
+from typing import Any, TypeVar
+
+from django.db import connection
+from django.db.models import Field, Model
+
+M = TypeVar("M", bound=Model)
+_BATCH = 100
+
+
+def _quote(name: str | None) -> str:
+    return str(connection.ops.quote_name(str(name)))
+
+
+def _field(model: type[Model], name: str) -> Field:
+    field = model._meta.get_field(name)
+    if not isinstance(field, Field) or field.column is None:
+        raise ValueError(f"{model.__name__}.{name} is not a column")
+    return field
+
+
+@lru_cache(maxsize=256)
+def _insert_statement(model: type[Model], count: int, vendor: str) -> tuple[str, tuple[Field, ...]]:
+    meta = model._meta
+    fields = tuple(f for f in meta.local_concrete_fields if not f.primary_key and not f.generated)
+    columns = ", ".join(_quote(f.column) for f in fields)
+    values = ", ".join(["(" + ", ".join(["%s"] * len(fields)) + ")"] * count)
+    # S608: only our own table and column names are formatted in; the values are parameters
+    sql = f"INSERT INTO {_quote(meta.db_table)} ({columns}) VALUES {values} RETURNING {_quote(meta.pk.column)}"  # noqa: S608
+    return sql, fields
+
+
+@lru_cache(maxsize=512)
+def _update_statement(model: type[Model], names: tuple[str, ...], vendor: str) -> tuple[str, tuple[Field, ...]]:
+    meta = model._meta
+    fields = tuple(
+        f for f in meta.local_concrete_fields if not f.primary_key and (f.name in names or f.attname in names)
+    )
+    if len(fields) != len(set(names)):
+        raise ValueError(f"{model.__name__} has no field among {names}")
+    assignments = ", ".join(f"{_quote(f.column)} = %s" for f in fields)
+    return f"UPDATE {_quote(meta.db_table)} SET {assignments} WHERE {_quote(meta.pk.column)} = %s", fields  # noqa: S608
+
+
+def insert(obj: M) -> M:
+    """Insert a new row for ``obj`` and give it its primary key."""
+    return insert_many([obj])[0]
+
+
+def insert_many(objs: Sequence[M]) -> list[M]:
+    """Insert new rows of one model in one statement (a handful: the installments of a plan), and
+    give each its primary key. The keys come back in the order of the rows, as ``bulk_create``
+    relies on too (SQLite and PostgreSQL return them so for a multi-row VALUES list)."""
+    if len(objs) > _BATCH:  # stay far below the databases' limits on parameters per statement
+        return insert_many(objs[:_BATCH]) + insert_many(objs[_BATCH:])
+    if not objs:
+        return []
+    model = type(objs[0])
+    sql, fields = _insert_statement(model, len(objs), connection.vendor)
+    values = [f.get_db_prep_save(f.pre_save(obj, add=True), connection) for obj in objs for f in fields]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, values)
+        keys = [row[0] for row in cursor.fetchall()]
+    for obj, key in zip(objs, keys, strict=True):
+        obj.pk = key
+        obj._state.adding = False
+        obj._state.db = connection.alias
+    return list(objs)
+
+
+def update(obj: Model, fields: Sequence[str]) -> None:
+    """Write ``fields`` of ``obj`` to its row, as ``save(update_fields=fields)`` does (an
+    ``auto_now`` field is set only when it is named, as there)."""
+    sql, targets = _update_statement(type(obj), tuple(fields), connection.vendor)
+    values: list[Any] = [f.get_db_prep_save(f.pre_save(obj, add=False), connection) for f in targets]
+    values.append(obj.pk)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, values)
+
+
+def delete_where(model: type[Model], field: str, value: Any) -> int:
+    """Delete the rows of ``model`` whose ``field`` (a column of the model) equals ``value``, with
+    no collector: only for rows nothing refers to yet (the plan of a draft contract), whose
+    database foreign keys would refuse the delete otherwise. Returns how many rows went."""
+    sql = f"DELETE FROM {_quote(model._meta.db_table)} WHERE {_quote(_field(model, field).column)} = %s"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [value])
+        return int(cursor.rowcount)
+
+
+def update_where(model: type[Model], field: str, value: Any, **changes: Any) -> int:
+    """Set ``changes`` (field names to plain values) on the rows of ``model`` whose ``field``
+    equals ``value``, like ``QuerySet.update`` without compiling it. Returns how many rows."""
+    targets = [_field(model, name) for name in changes]
+    assignments = ", ".join(f"{_quote(f.column)} = %s" for f in targets)
+    values = [f.get_db_prep_save(v, connection) for f, v in zip(targets, changes.values(), strict=True)]
+    where = _quote(_field(model, field).column)
+    sql = f"UPDATE {_quote(model._meta.db_table)} SET {assignments} WHERE {where} = %s"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*values, value])
+        return int(cursor.rowcount)
