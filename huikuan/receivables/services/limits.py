@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from decimal import Decimal
+from typing import cast
 
 from django.db import connection
 from django.utils.formats import date_format
@@ -61,7 +62,10 @@ def _rows(model: type[Allocation | Adjustment], column: str, pk: int) -> list[Ro
             [pk],
         )
         found = cursor.fetchall()
-    return [(from_cents(cents), _date(effective), _date(reversed_on)) for cents, effective, reversed_on in found]
+    return [
+        (from_cents(cents), cast(dt.date, _date(effective)), _date(reversed_on))
+        for cents, effective, reversed_on in found
+    ]
 
 
 def _date(value: dt.date | str | None) -> dt.date | None:
