@@ -76,13 +76,10 @@ def _locked_head() -> tuple[int, str]:
     return head
 
 
-def _move_head(sequence: int, digest: str) -> None:
+def _move_head(sequence: int, digest: str) -> tuple[str, list[Any]]:
+    """The statement that moves the head to the new event, sent with its insert (core.rows)."""
     table = connection.ops.quote_name(ChainHead._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {table} SET sequence = %s, hash = %s WHERE id = %s",  # noqa: S608 - our table
-            [sequence, digest, HEAD_PK],
-        )
+    return f"UPDATE {table} SET sequence = %s, hash = %s WHERE id = %s", [sequence, digest, HEAD_PK]  # noqa: S608
 
 
 def record(*, action: AuditAction, target: Model, actor: Any, reason: str = "", data: dict | None = None) -> AuditEvent:
@@ -111,9 +108,9 @@ def record(*, action: AuditAction, target: Model, actor: Any, reason: str = "", 
         # core.rows: the ORM's INSERT compiled on every audited write cost more than the database
         # took to write it; AuditEvent.save would only check that the event is new, which it is
         event = rows.insert(
-            AuditEvent(sequence=sequence, prev_hash=prev_hash, hash=digest, created_at=created_at, **fields)
+            AuditEvent(sequence=sequence, prev_hash=prev_hash, hash=digest, created_at=created_at, **fields),
+            along=_move_head(sequence, digest),
         )
-        _move_head(sequence, digest)
     return event
 
 

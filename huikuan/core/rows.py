@@ -54,23 +54,31 @@ def _update_statement(model: type[Model], names: tuple[str, ...], vendor: str) -
     return f"UPDATE {_quote(meta.db_table)} SET {assignments} WHERE {_quote(meta.pk.column)} = %s", fields  # noqa: S608
 
 
-def insert(obj: M) -> M:
-    """Insert a new row for ``obj`` and give it its primary key."""
-    return insert_many([obj])[0]
+def insert(obj: M, *, along: tuple[str, Sequence[Any]] | None = None) -> M:
+    """Insert a new row for ``obj`` and give it its primary key.
+
+    ``along`` is another data-modifying statement and its parameters, sent in the same round
+    trip as a PostgreSQL ``WITH`` (the audit chain head moves with each event). Elsewhere it runs
+    just before the insert."""
+    return insert_many([obj], along=along)[0]
 
 
-def insert_many(objs: Sequence[M]) -> list[M]:
+def insert_many(objs: Sequence[M], *, along: tuple[str, Sequence[Any]] | None = None) -> list[M]:
     """Insert new rows of one model in one statement (a handful: the installments of a plan), and
     give each its primary key. The keys come back in the order of the rows, as ``bulk_create``
     relies on too (SQLite and PostgreSQL return them so for a multi-row VALUES list)."""
     if len(objs) > _BATCH:  # stay far below the databases' limits on parameters per statement
-        return insert_many(objs[:_BATCH]) + insert_many(objs[_BATCH:])
+        return insert_many(objs[:_BATCH], along=along) + insert_many(objs[_BATCH:])
     if not objs:
         return []
     model = type(objs[0])
     sql, fields = _insert_statement(model, len(objs), connection.vendor)
     values = [f.get_db_prep_save(f.pre_save(obj, add=True), connection) for obj in objs for f in fields]
     with connection.cursor() as cursor:
+        if along is not None and connection.vendor == "postgresql":
+            sql, values = f"WITH along AS ({along[0]}) {sql}", [*along[1], *values]
+        elif along is not None:
+            cursor.execute(along[0], along[1])
         cursor.execute(sql, values)
         keys = [row[0] for row in cursor.fetchall()]
     for obj, key in zip(objs, keys, strict=True):

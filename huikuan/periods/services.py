@@ -32,7 +32,11 @@ def _hold_company_for_posting(company_id: int) -> None:
     before the close reads the books or waits for it and then sees the month closed: checking the
     closed date and then inserting would otherwise let a posting slip into a month closed in
     between. FOR KEY SHARE conflicts only with that exclusive lock, not with other postings (nor
-    with an edit of the company's name). SQLite serializes all writers anyway."""
+    with an edit of the company's name). SQLite serializes all writers anyway.
+
+    The lock and the read of the closed months stay two statements: a read in the locking
+    statement would use that statement's snapshot, taken before it waited for the close, and
+    miss the month just closed; the next statement's snapshot (READ COMMITTED) sees it."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1 FROM accounts_company WHERE id = %s FOR KEY SHARE", [company_id])

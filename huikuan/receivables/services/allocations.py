@@ -183,11 +183,30 @@ def _allocate(
     return created
 
 
+# What a suggestion reads and shows of each candidate. Not whole rows: a customer may have hundreds
+# of open installments, all read for every receipt matched, and the allocation itself works on the
+# rows installments_for_update locks afresh.
+SUGGESTION_FIELDS = (
+    "contract_id",
+    "sequence",
+    "label",
+    "due_date",
+    "amount",
+    "open_amount",
+    "contract__number",
+    "contract__title",
+    "contract__signed_on",
+)
+
+
 def _open_of(customer_id: int, currency: str) -> QuerySet[Installment]:
-    # whole rows: the suggestion is also shown (the API, the matching panel) with what they hold
-    return Installment.objects.filter(
-        customer_id=customer_id, currency=currency, booked_on__isnull=False, open_amount__gt=0
-    ).select_related("contract")
+    return (
+        Installment.objects.filter(
+            customer_id=customer_id, currency=currency, booked_on__isnull=False, open_amount__gt=0
+        )
+        .select_related("contract")
+        .only(*SUGGESTION_FIELDS)
+    )
 
 
 def _open_installments(receipt: Receipt) -> list[Installment]:
