@@ -88,12 +88,18 @@ def insert_many(objs: Sequence[M], *, along: tuple[str, Sequence[Any]] | None = 
     return list(objs)
 
 
-def update(obj: Model, fields: Sequence[str]) -> None:
-    """Write ``fields`` of ``obj`` to its row, as ``save(update_fields=fields)`` does (an
-    ``auto_now`` field is set only when it is named, as there)."""
+def update_statement(obj: Model, fields: Sequence[str]) -> tuple[str, list[Any]]:
+    """The statement ``update`` sends, and its parameters, for sending along another (``insert``)."""
     sql, targets = _update_statement(type(obj), tuple(fields), connection.vendor)
     values: list[Any] = [f.get_db_prep_save(f.pre_save(obj, add=False), connection) for f in targets]
     values.append(obj.pk)
+    return sql, values
+
+
+def update(obj: Model, fields: Sequence[str]) -> None:
+    """Write ``fields`` of ``obj`` to its row, as ``save(update_fields=fields)`` does (an
+    ``auto_now`` field is set only when it is named, as there)."""
+    sql, values = update_statement(obj, fields)
     with connection.cursor() as cursor:
         cursor.execute(sql, values)
 

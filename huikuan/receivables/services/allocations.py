@@ -110,6 +110,9 @@ def _allocate_locked(
     else:
         require_installment_room(installment, amount=amount, effective_on=effective)
         require_receipt_room(receipt, amount=amount, effective_on=effective)
+    # the receipt is locked: its allocated amount grows by each allocation, written with it in
+    # one round trip on PostgreSQL, with no need to sum them again
+    receipt.allocated_amount += amount
     allocation = rows.insert(
         Allocation(
             company_id=receipt.company_id,
@@ -119,9 +122,9 @@ def _allocate_locked(
             amount=amount,
             effective_on=effective,
             created_by=actor,
-        )
+        ),
+        along=rows.update_statement(receipt, ["allocated_amount"]),
     )
-    receipt.allocated_amount += amount
     apply_allocation(installment, amount=amount, effective_on=allocation.effective_on)
     audit.record(
         action=AuditAction.ALLOCATION_CREATED,
@@ -168,7 +171,7 @@ def _allocate(
 ) -> list[Allocation]:
     """Allocate with the receipt already locked (and checked visible) by the caller."""
     installments = installments_for_update(line.installment.pk for line in lines)
-    created = [
+    return [
         _allocate_locked(
             receipt=receipt,
             installment=installments[line.installment.pk],
@@ -178,9 +181,6 @@ def _allocate(
         )
         for line in lines
     ]
-    # the receipt is locked and each allocation added its amount: no need to sum them again
-    rows.update(receipt, ["allocated_amount"])
-    return created
 
 
 # What a suggestion reads and shows of each candidate. Not whole rows: a customer may have hundreds

@@ -101,8 +101,22 @@ def apply_allocation(installment: Installment, *, amount: Decimal, effective_on:
     """The figures after one new allocation of a locked installment: while the installment stays
     open only its open and collected amounts and first date change, so they are updated in place
     (the write path of every receipt); when the allocation settles it, ``refresh_installment``
-    recomputes everything, settled date and status included, from the dated rows."""
+    recomputes everything, settled date and status included, from the dated rows, unless it is
+    the installment's first row."""
     open_amount = installment.open_amount - amount
+    if open_amount <= 0 and installment.first_effective_on is None:
+        # Its first dated row settles it at once (the common case: one receipt pays one
+        # installment). With no other row there is nothing to sum: the figures refresh_installment
+        # would compute follow from this allocation alone.
+        installment.open_amount = open_amount
+        installment.collected_amount += amount
+        installment.settled_on = installment.first_effective_on = effective_on
+        installment.settled_status = settled_status(collected=installment.collected_amount, credited=0, written_off=0)
+        rows.update(
+            installment, ["open_amount", "collected_amount", "settled_status", "settled_on", "first_effective_on"]
+        )
+        contract_refresh_completion(installment.contract)
+        return installment
     if open_amount <= 0:
         return refresh_installment(installment)
     installment.open_amount = open_amount
