@@ -21,7 +21,7 @@ from typing import Any, TypeVar
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import Model, QuerySet
-from django.db.models.query import get_related_populators
+from django.db.models.query import ModelIterable, ValuesListIterable, get_related_populators
 
 M = TypeVar("M", bound=Model)
 
@@ -37,13 +37,15 @@ class _Plan:
     sql: str
     params: tuple[Any, ...]
     slots: tuple[tuple[int, int], ...]  # (position in params, index of the argument)
-    init_list: tuple[str, ...]
-    start: int
-    end: int
-    model: type[Model]
-    populators: tuple[Any, ...]
     converters: tuple[tuple[int, tuple[Callable[..., Any], ...], Any], ...]
     locks: bool
+    columns: int
+    # how rows become model instances; model None: a values_list query, rows stay tuples
+    model: type[Model] | None = None
+    init_list: tuple[str, ...] = ()
+    start: int = 0
+    end: int = 0
+    populators: tuple[Any, ...] = ()
 
 
 _plans: dict[Hashable, _Plan | None] = {}
@@ -71,27 +73,70 @@ def _plan(queryset: QuerySet[Any], standins: tuple[Any, ...]) -> _Plan | None:
         if len(positions) != 1:
             return None  # the value was rewritten or repeated: let the ORM run it
         slots.append((positions[0], index))
-    klass_info = compiler.klass_info
-    if klass_info is None or compiler.annotation_col_map:
-        return None
     select = compiler.select
+    found = compiler.get_converters([column[0] for column in select[: compiler.col_count]])
+    common = {
+        "sql": sql,
+        "params": tuple(params),
+        "slots": tuple(slots),
+        "converters": tuple((position, tuple(convs), expression) for position, (convs, expression) in found.items()),
+        "locks": queryset.query.select_for_update,
+        "columns": compiler.col_count,
+    }
+    if compiler.annotation_col_map or queryset.query.extra_select:
+        return None  # columns that Django reorders or sets apart: let the ORM run it
+    if issubclass(queryset._iterable_class, ValuesListIterable):  # type: ignore[attr-defined]
+        return _Plan(**common)
+    klass_info = compiler.klass_info
+    if klass_info is None or not issubclass(queryset._iterable_class, ModelIterable):  # type: ignore[attr-defined]
+        return None
     fields = klass_info["select_fields"]
     start, end = fields[0], fields[-1] + 1
-    found = compiler.get_converters([column[0] for column in select[: compiler.col_count]])
-    converters = tuple((position, tuple(convs), expression) for position, (convs, expression) in found.items())
     return _Plan(
-        sql=sql,
-        params=tuple(params),
-        slots=tuple(slots),
+        **common,
+        model=klass_info["model"],
         init_list=tuple(column[0].target.attname for column in select[start:end]),
         start=start,
         end=end,
-        model=klass_info["model"],
         # Django 5.2 takes three arguments; the stubs follow a later Django
         populators=tuple(get_related_populators(klass_info, select, queryset.db)),  # type: ignore[call-arg]
-        converters=converters,
-        locks=queryset.query.select_for_update,
     )
+
+
+def _plan_for(key: Hashable, build: Callable[..., QuerySet[Any]], args: tuple[Any, ...]) -> _Plan | None:
+    full_key = (connection.alias, connection.vendor, key, tuple(type(arg) for arg in args))
+    try:
+        return _plans[full_key]
+    except KeyError:
+        standins = _standins(args)
+        plan = _plan(build(*standins), standins)
+        with _plans_lock:
+            if len(_plans) >= _MAX_ENTRIES:
+                _plans.clear()  # shapes are few; a full cache means keys carry too much, start over
+            _plans[full_key] = plan
+        return plan
+
+
+def _fetch(plan: _Plan, build: Callable[..., QuerySet[Any]], args: tuple[Any, ...]) -> list[list[Any]]:
+    """The rows of a compiled query with the real values, converted as the ORM converts them."""
+    if plan.locks and not connection.in_atomic_block:
+        list(build(*args))  # the ORM raises its own "select_for_update outside a transaction" error
+    params = list(plan.params)
+    for position, index in plan.slots:
+        params[position] = args[index]
+    with connection.cursor() as cursor:
+        cursor.execute(plan.sql, params)
+        fetched = cursor.fetchall()
+    rows = []
+    for values in fetched:
+        row = list(values)
+        for position, convs, expression in plan.converters:
+            value = row[position]
+            for converter in convs:
+                value = converter(value, expression, connection)
+            row[position] = value
+        rows.append(row)
+    return rows
 
 
 def run(key: Hashable, build: Callable[..., QuerySet[M]], *args: int | str) -> list[M]:
@@ -100,40 +145,26 @@ def run(key: Hashable, build: Callable[..., QuerySet[M]], *args: int | str) -> l
     ``build`` must make the same query shape for every call with the same ``key``: the key
     names everything the shape depends on besides ``args`` (who asks, which relations). Its
     arguments are ints and strs that end up as query parameters."""
-    full_key = (connection.alias, connection.vendor, key, tuple(type(arg) for arg in args))
-    try:
-        plan = _plans[full_key]
-    except KeyError:
-        standins = _standins(args)
-        plan = _plan(build(*standins), standins)
-        with _plans_lock:
-            if len(_plans) >= _MAX_ENTRIES:
-                _plans.clear()  # shapes are few; a full cache means keys carry too much, start over
-            _plans[full_key] = plan
-    if plan is None:
+    plan = _plan_for(key, build, args)
+    if plan is None or plan.model is None:
         return list(build(*args))
-    if plan.locks and not connection.in_atomic_block:
-        list(build(*args))  # the ORM raises its own "select_for_update outside a transaction" error
-    params = list(plan.params)
-    for position, index in plan.slots:
-        params[position] = args[index]
-    with connection.cursor() as cursor:
-        cursor.execute(plan.sql, params)
-        rows = cursor.fetchall()
     objects = []
     alias = connection.alias
-    for fetched in rows:
-        row = list(fetched)
-        for position, convs, expression in plan.converters:
-            value = row[position]
-            for converter in convs:
-                value = converter(value, expression, connection)
-            row[position] = value
+    for row in _fetch(plan, build, args):
         obj = plan.model.from_db(alias, plan.init_list, row[plan.start : plan.end])
         for populator in plan.populators:
             populator.populate(row, obj)
         objects.append(obj)
     return objects  # type: ignore[return-value]
+
+
+def run_values(key: Hashable, build: Callable[..., QuerySet[Any]], *args: int | str) -> list[tuple[Any, ...]]:
+    """The tuples a ``values_list`` queryset ``build(*args)`` returns, compiled once per ``key``
+    as ``run`` does: for reads of many rows where model instances would cost more than the query."""
+    plan = _plan_for(key, build, args)
+    if plan is None or plan.model is not None:
+        return [tuple(row) for row in build(*args)]
+    return [tuple(row[: plan.columns]) for row in _fetch(plan, build, args)]
 
 
 def clear() -> None:

@@ -156,3 +156,20 @@ def test_rows_insert_update_and_where_helpers_write_what_the_orm_reads_back(
     assert not contract.installments.exists()
     with pytest.raises(ValueError):
         rows.update(receipt, ["no_such_field"])
+
+
+def test_values_are_the_tuples_the_orm_gives_with_converted_values(books):
+    contract = books[0]
+
+    def build(contract_id: int):
+        return (
+            Installment.objects.filter(contract_id=contract_id)
+            .values_list("pk", "amount", "due_date", "is_retention", "contract__number", "contract__signed_on")
+            .order_by("pk")
+        )
+
+    for _round in range(2):
+        got = compiled.run_values("test-values", build, contract.pk)
+        assert got == list(build(contract.pk))
+    assert [type(value) for value in got[0][1:]] == [Decimal, dt.date, bool, str, dt.date]
+    assert compiled.run("test-values-as-models", build, contract.pk) == list(build(contract.pk))  # the ORM's answer

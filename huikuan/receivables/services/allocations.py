@@ -6,7 +6,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import cast
+from typing import Any, cast
 
 from django.db import transaction
 from django.db.models import QuerySet
@@ -149,9 +149,7 @@ def allocation_create(
     Raises DomainError."""
     require(actor, Perm.ALLOCATION_CHANGE)
     receipt = receipt_for_update(receipt.pk, visible_to=actor)
-    return _allocate(
-        actor=actor, receipt=receipt, lines=[AllocationLine(installment, amount)], effective_on=effective_on
-    )[0]
+    return _allocate(actor=actor, receipt=receipt, lines=[(installment.pk, amount)], effective_on=effective_on)[0]
 
 
 @transaction.atomic
@@ -162,61 +160,91 @@ def allocations_create(
     require(actor, Perm.ALLOCATION_CHANGE)
     if not lines:
         raise DomainError(Code.NOTHING_TO_ALLOCATE, _("Choose at least one installment."), field="lines")
-    return _allocate(actor=actor, receipt=receipt_for_update(receipt.pk, visible_to=actor), lines=lines,
-                     effective_on=effective_on)  # fmt: skip
-
-
-def _allocate(
-    *, actor: User, receipt: Receipt, lines: list[AllocationLine], effective_on: dt.date | None
-) -> list[Allocation]:
-    """Allocate with the receipt already locked (and checked visible) by the caller."""
-    installments = installments_for_update(line.installment.pk for line in lines)
-    return [
-        _allocate_locked(
-            receipt=receipt,
-            installment=installments[line.installment.pk],
-            amount=line.amount,
-            actor=actor,
-            effective_on=effective_on,
-        )
-        for line in lines
-    ]
-
-
-# What a suggestion reads and shows of each candidate. Not whole rows: a customer may have hundreds
-# of open installments, all read for every receipt matched, and the allocation itself works on the
-# rows installments_for_update locks afresh.
-SUGGESTION_FIELDS = (
-    "contract_id",
-    "sequence",
-    "label",
-    "due_date",
-    "amount",
-    "open_amount",
-    "contract__number",
-    "contract__title",
-    "contract__signed_on",
-)
-
-
-def _open_of(customer_id: int, currency: str) -> QuerySet[Installment]:
-    return (
-        Installment.objects.filter(
-            customer_id=customer_id, currency=currency, booked_on__isnull=False, open_amount__gt=0
-        )
-        .select_related("contract")
-        .only(*SUGGESTION_FIELDS)
+    return _allocate(
+        actor=actor,
+        receipt=receipt_for_update(receipt.pk, visible_to=actor),
+        lines=[(line.installment.pk, line.amount) for line in lines],
+        effective_on=effective_on,
     )
 
 
-def _open_installments(receipt: Receipt) -> list[Installment]:
-    # compiled once: every automatic allocation (and every bank line matched) reads them
-    return compiled.run("open_installments", _open_of, receipt.customer_id, receipt.currency)
+def _allocate(
+    *, actor: User, receipt: Receipt, lines: list[tuple[int, Decimal]], effective_on: dt.date | None
+) -> list[Allocation]:
+    """Allocate (installment pk, amount) lines with the receipt already locked (and checked
+    visible) by the caller."""
+    installments = installments_for_update(pk for pk, _amount in lines)
+    return [
+        _allocate_locked(
+            receipt=receipt, installment=installments[pk], amount=amount, actor=actor, effective_on=effective_on
+        )
+        for pk, amount in lines
+    ]
 
 
-def _oldest_first(installments: list[Installment]) -> list[Installment]:
+@dataclass(frozen=True)
+class _Candidate:
+    """What matching reads of an open installment: a tuple, not a model instance, since a
+    customer may have hundreds of open installments and all are read for every receipt matched
+    (every bank line, once statements are imported)."""
+
+    pk: int
+    contract_id: int
+    sequence: int
+    due_date: dt.date | None
+    open_amount: Decimal
+    number: str
+    signed_on: dt.date
+
+
+def _open_of(customer_id: int, currency: str) -> QuerySet[Installment, tuple[Any, ...]]:
+    return Installment.objects.filter(
+        customer_id=customer_id, currency=currency, booked_on__isnull=False, open_amount__gt=0
+    ).values_list("pk", "contract_id", "sequence", "due_date", "open_amount", "contract__number", "contract__signed_on")
+
+
+def _candidates(receipt: Receipt) -> list[_Candidate]:
+    """The customer's open installments in the receipt's currency, oldest due first (those still
+    waiting on a milestone last), then by signing date, contract and sequence."""
+    rows = compiled.run_values("open_installments", _open_of, receipt.customer_id, receipt.currency)
     far = dt.date.max
-    return sorted(installments, key=lambda i: (i.due_date or far, i.contract.signed_on, i.contract_id, i.sequence))
+    return sorted(
+        (_Candidate(*row) for row in rows), key=lambda c: (c.due_date or far, c.signed_on, c.contract_id, c.sequence)
+    )
+
+
+def _match(receipt: Receipt, amount: Decimal | None) -> list[tuple[int, Decimal]]:
+    """(installment pk, amount) pairs: the rule of ``allocation_suggest``."""
+    left = receipt.amount - receipt.allocated_amount if amount is None else amount
+    if receipt.is_reversed or left <= 0:
+        return []
+    candidates = _candidates(receipt)
+    memo = (receipt.memo or "").upper()
+    named = [c for c in candidates if c.number and _mentions(memo, c.number.upper())]
+    named_pks = {c.pk for c in named}
+    plan: list[tuple[int, Decimal]] = []
+    for candidate in named:
+        if left <= 0:
+            break
+        take = min(left, candidate.open_amount)
+        plan.append((candidate.pk, take))
+        left -= take
+    rest = [c for c in candidates if c.pk not in named_pks]
+    exact = next((c for c in rest if c.open_amount == left), None)
+    if exact is not None and left > 0:
+        plan.append((exact.pk, left))
+        return plan
+    for candidate in rest:
+        if left <= 0:
+            break
+        take = min(left, candidate.open_amount)
+        plan.append((candidate.pk, take))
+        left -= take
+    return plan
+
+
+def _with_contracts(*pks: int) -> QuerySet[Installment]:
+    return Installment.objects.filter(pk__in=pks).select_related("contract")
 
 
 def allocation_suggest(*, receipt: Receipt, amount: Decimal | None = None) -> list[AllocationLine]:
@@ -225,32 +253,11 @@ def allocation_suggest(*, receipt: Receipt, amount: Decimal | None = None) -> li
     Within the customer and currency: installments of contracts whose number appears in the memo
     first, then an installment whose open amount is exactly what is left, then the oldest due
     first (installments still waiting on a milestone last)."""
-    left = receipt.amount - receipt.allocated_amount if amount is None else amount
-    if receipt.is_reversed or left <= 0:
+    plan = _match(receipt, amount)
+    if not plan:
         return []
-    candidates = _oldest_first(_open_installments(receipt))
-    memo = (receipt.memo or "").upper()
-    named = [i for i in candidates if i.contract.number and _mentions(memo, i.contract.number.upper())]
-    ordered = named + [i for i in candidates if i not in named]
-    plan: list[AllocationLine] = []
-    for installment in named:
-        if left <= 0:
-            break
-        take = min(left, installment.open_amount)
-        plan.append(AllocationLine(installment, take))
-        left -= take
-    rest = [i for i in ordered if i not in named]
-    exact = next((i for i in rest if i.open_amount == left), None)
-    if exact is not None and left > 0:
-        plan.append(AllocationLine(exact, left))
-        return plan
-    for installment in rest:
-        if left <= 0:
-            break
-        take = min(left, installment.open_amount)
-        plan.append(AllocationLine(installment, take))
-        left -= take
-    return plan
+    installments = {i.pk: i for i in compiled.run("suggested", _with_contracts, *[pk for pk, _take in plan])}
+    return [AllocationLine(installments[pk], take) for pk, take in plan]
 
 
 def _mentions(memo: str, number: str) -> bool:
@@ -266,7 +273,7 @@ def receipt_auto_allocate(*, actor: User, receipt: Receipt, effective_on: dt.dat
     receipt = receipt_for_update(receipt.pk, visible_to=actor)
     if receipt.is_reversed:
         raise DomainError(Code.RECEIPT_REVERSED, _("The receipt is reversed."), field="receipt")
-    plan = allocation_suggest(receipt=receipt)
+    plan = _match(receipt, None)  # what allocation_suggest proposes, without reading the rows to show
     if not plan:
         return []
     return _allocate(actor=actor, receipt=receipt, lines=plan, effective_on=effective_on)
