@@ -83,11 +83,18 @@ def _plan(queryset: QuerySet[Any], standins: tuple[Any, ...]) -> _Plan | None:
         "locks": queryset.query.select_for_update,
         "columns": compiler.col_count,
     }
-    if compiler.annotation_col_map or queryset.query.extra_select:
-        return None  # columns that Django reorders or sets apart: let the ORM run it
+    if queryset.query.extra_select:
+        return None  # columns that Django sets apart: let the ORM run it
     if issubclass(queryset._iterable_class, ValuesListIterable):  # type: ignore[attr-defined]
-        return _Plan(**common)
+        # the selected fields, in the order asked for, are the first columns (Django 5.2 lists
+        # them as annotations); anything else is left to the ORM
+        names = list(queryset._fields)  # type: ignore[attr-defined]
+        if list(compiler.annotation_col_map.items()) != [(name, i) for i, name in enumerate(names)]:
+            return None
+        return _Plan(**{**common, "columns": len(names)})
     klass_info = compiler.klass_info
+    if compiler.annotation_col_map:
+        return None
     if klass_info is None or not issubclass(queryset._iterable_class, ModelIterable):  # type: ignore[attr-defined]
         return None
     fields = klass_info["select_fields"]

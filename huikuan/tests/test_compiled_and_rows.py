@@ -17,6 +17,14 @@ from huikuan.receivables.models import Receipt
 from huikuan.receivables.services.receipts import receipt_create
 
 
+def compiled_plan(key: str):
+    """The compiled plan kept under ``key`` for the last argument types used (None: the ORM runs
+    that query each time)."""
+    plans = [plan for full_key, plan in compiled._plans.items() if full_key[2] == key]
+    assert plans, key
+    return plans[-1]
+
+
 @pytest.fixture
 def books(make_customer, make_contract, manager, rep, other_rep, team_lead):
     """Contracts owned by the rep, by a teammate and by the manager (outside the rep's team)."""
@@ -81,6 +89,7 @@ def test_compiled_rows_equal_the_orms_with_related_rows_and_converted_values(boo
             assert got[0].contract.customer.pk == contract.customer_id  # loaded with the row
         assert not queries.captured_queries
     assert [i.amount for i in got] == [Decimal("100.10"), Decimal("0.01")]
+    assert compiled_plan("test-plan").model is Installment  # compiled, not the ORM's fallback
 
 
 def test_string_and_several_int_arguments_and_an_empty_list(books):
@@ -110,11 +119,10 @@ def test_a_lookup_that_rewrites_its_value_falls_back_to_the_orm(books):
 
     assert [i.amount for i in compiled.run("test-rewritten", above, 1000)] == [Decimal("100.10")]
     assert [i.amount for i in compiled.run("test-rewritten", above, 0)] == [Decimal("100.10"), Decimal("0.01")]
+    assert compiled_plan("test-rewritten") is None
 
 
-def test_rows_insert_update_and_where_helpers_write_what_the_orm_reads_back(
-    make_customer, manager, make_contract
-):
+def test_rows_insert_update_and_where_helpers_write_what_the_orm_reads_back(make_customer, manager, make_contract):
     customer = make_customer()
     receipt = receipt_create(
         actor=manager, customer=customer, received_on=dt.date(2025, 3, 1), amount=Decimal("12.34"), memo="备注"
@@ -172,4 +180,32 @@ def test_values_are_the_tuples_the_orm_gives_with_converted_values(books):
         got = compiled.run_values("test-values", build, contract.pk)
         assert got == list(build(contract.pk))
     assert [type(value) for value in got[0][1:]] == [Decimal, dt.date, bool, str, dt.date]
+    assert compiled_plan("test-values") is not None
     assert compiled.run("test-values-as-models", build, contract.pk) == list(build(contract.pk))  # the ORM's answer
+
+
+def test_the_write_paths_reads_run_compiled_not_through_the_orm(make_customer, make_contract, manager):
+    """A queryset that stops compiling (a stand-in rewritten by a new lookup) would still answer
+    right through the ORM, only slowly: this catches it."""
+    from huikuan.receivables.services.allocations import receipt_auto_allocate
+
+    customer = make_customer()
+    contract = make_contract(customer, [("10.00", dt.date(2025, 3, 1))])
+    receipt = receipt_create(
+        actor=manager, customer=customer, received_on=dt.date(2025, 3, 2), amount=Decimal("10.00"), memo=contract.number
+    )
+    assert len(receipt_auto_allocate(actor=manager, receipt=receipt)) == 1
+    for key in (
+        "contract_plan",
+        "open_installments",
+        "contracts_of_installments_for_update",
+        "installments_for_update",
+    ):
+        assert all(plan is not None for k, plan in compiled._plans.items() if k[2] == key), key
+    scoped = [  # the scoped locks and checks compiled for this user (one with no company compiles to nothing)
+        plan
+        for full_key, plan in compiled._plans.items()
+        if isinstance(full_key[2], tuple) and full_key[2][-1][0] == manager.pk
+    ]
+    assert scoped
+    assert all(plan is not None for plan in scoped)
