@@ -201,7 +201,10 @@ def test_the_write_paths_reads_run_compiled_not_through_the_orm(make_customer, m
         "contracts_of_installments_for_update",
         "installments_for_update",
     ):
-        assert all(plan is not None for k, plan in compiled._plans.items() if k[2] == key), key
+        # with the arguments this allocation gave (elsewhere an empty pk list compiles to nothing)
+        plans = [plan for k, plan in compiled._plans.items() if k[2] == key and k[3] in ((int,), (int, str))]
+        assert plans, key
+        assert all(plan is not None for plan in plans), key
     scoped = [  # the scoped locks and checks compiled for this user (one with no company compiles to nothing)
         plan
         for full_key, plan in compiled._plans.items()
