@@ -199,17 +199,14 @@ def matches(rule: Q, row: object) -> bool:
     return all(results) if rule.connector == Q.AND else any(results)
 
 
-def status_of(row: Installment, as_of: dt.date) -> str | None:
-    """The status of an installment on a date, by the rules the list filter uses. As of a past
-    date the row needs the cent attributes that ``attach_figures`` sets."""
-    for status, rule in status_rules(as_of).items():
+def status_of(row: Installment, rules: Mapping[str, Q]) -> str | None:
+    """The status of an installment by ``rules``, the ``status_rules`` of a date (built once for a
+    page: a rule is a tree of Q objects). As of a past date the row needs the cent attributes that
+    ``attach_figures`` sets."""
+    for status, rule in rules.items():
         if matches(rule, row):
             return status
     return None
-
-
-def is_partly_paid(row: Installment, as_of: dt.date) -> bool:
-    return matches(partly_paid_rule(as_of), row)
 
 
 # --- per-row figures ------------------------------------------------------------------------------
@@ -270,26 +267,32 @@ class InstallmentFigures:
 def attach_figures(rows: Sequence[Installment], as_of: dt.date) -> Sequence[Installment]:
     """Set ``figures`` (an ``InstallmentFigures``) and the cent attributes the rules read on each
     installment of a page, from the dated rows of those installments only: at most two small
-    grouped queries, none for a page nobody had paid or adjusted by then."""
-    touched = [row.pk for row in rows if row.first_effective_on is not None and row.first_effective_on <= as_of]
+    grouped queries, none for a page nobody had paid or adjusted by then.
+
+    As of today the maintained columns give the money collected and the open amount, so only the
+    installments with an adjustment in effect (amount − collected − open > 0) have their
+    adjustments read, to split them into credits and write-offs."""
     sums: dict[tuple[int, str], int] = {}
-    if touched:
-        allocations = (
-            Allocation.objects.filter(active_on(as_of), installment_id__in=touched)
-            .order_by()
-            .values_list("installment_id")
-            .annotate(total=Sum(Cents("amount")))
-        )
-        sums.update(((pk, "collected"), total) for pk, total in allocations)
-        adjustments = (
-            Adjustment.objects.filter(active_on(as_of), installment_id__in=touched)
-            .order_by()
-            .values_list("installment_id", "kind")
-            .annotate(total=Sum(Cents("amount")))
-        )
-        for pk, kind, total in adjustments:
-            key = (pk, "written_off" if kind == AdjustmentKind.WRITE_OFF else "credited")
-            sums[key] = sums.get(key, 0) + total
+    today_columns = uses_maintained_columns(as_of)
+    if today_columns:
+        adjusted = [row.pk for row in rows if row.amount - row.collected_amount - row.open_amount > 0]
+        for row in rows:
+            sums[(row.pk, "collected")] = cents(row.collected_amount)
+        _sum_adjustments(sums, adjusted, as_of)
+    else:
+        touched = [row.pk for row in rows if row.first_effective_on is not None and row.first_effective_on <= as_of]
+        if touched:
+            allocations = (
+                Allocation.objects.filter(active_on(as_of), installment_id__in=touched)
+                .order_by()
+                .values_list("installment_id")
+                .annotate(total=Sum(Cents("amount")))
+            )
+            sums.update(((pk, "collected"), total) for pk, total in allocations)
+        _sum_adjustments(sums, touched, as_of)
+    # the rules are built once for the page, not once per row (a rule is a tree of Q objects)
+    rules = status_rules(as_of)
+    partly_paid = partly_paid_rule(as_of)
     for row in rows:
         booked = row.booked_on is not None and row.booked_on <= as_of
         figures = {name: sums.get((row.pk, name), 0) for name in ("collected", "credited", "written_off")}
@@ -303,10 +306,25 @@ def attach_figures(rows: Sequence[Installment], as_of: dt.date) -> Sequence[Inst
             credited=from_cents(figures["credited"]),
             written_off=from_cents(figures["written_off"]),
             open=from_cents(row.open_cents),  # type: ignore[attr-defined]
-            status=status_of(row, as_of),
-            partly_paid=is_partly_paid(row, as_of),
+            status=status_of(row, rules),
+            partly_paid=matches(partly_paid, row),
         )
     return rows
+
+
+def _sum_adjustments(sums: dict[tuple[int, str], int], installment_ids: list[int], as_of: dt.date) -> None:
+    """Add the credits and write-offs in effect on the date of these installments, in cents."""
+    if not installment_ids:
+        return
+    adjustments = (
+        Adjustment.objects.filter(active_on(as_of), installment_id__in=installment_ids)
+        .order_by()
+        .values_list("installment_id", "kind")
+        .annotate(total=Sum(Cents("amount")))
+    )
+    for pk, kind, total in adjustments:
+        key = (pk, "written_off" if kind == AdjustmentKind.WRITE_OFF else "credited")
+        sums[key] = sums.get(key, 0) + total
 
 
 def figures_of(row: Installment) -> InstallmentFigures:
