@@ -9,11 +9,11 @@ columns."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
-from django.db.models import Model, Prefetch, QuerySet
+from django.db.models import Model, Prefetch, Q, QuerySet
 from django_filters import FilterSet
 
 from huikuan.accounts.models import User
@@ -48,18 +48,63 @@ def apply_filters(filterset: FilterSet) -> QuerySet:
 
 class InstallmentQuerySet(QuerySet[Installment]):
     """Installments that carry their figures on ``figures_as_of``: every row fetched gets
-    ``attach_figures``, and only fetched rows (a page), never the whole filtered set."""
+    ``attach_figures``, and only fetched rows (a page), never the whole filtered set.
+
+    A status filter is a union of disjoint parts, each answered by one index
+    (``figures.status_parts``); one query with their OR makes the database scan every candidate
+    of every part in one index, which is none of theirs. So the filter also records the parts
+    (``counted_in_parts``), and ``count`` adds up one count per part. Every later filter or
+    exclude is applied to each part as well; anything else that could change which rows are in
+    (a slice, ``distinct``, ``none``, a combination, raw SQL) drops them and counts as one."""
 
     figures_as_of: dt.date | None = None
+    _count_parts: tuple[QuerySet[Installment], ...] | None = None
 
     def with_figures_on(self, as_of: dt.date) -> InstallmentQuerySet:
         clone = self.all()
         clone.figures_as_of = as_of
         return clone
 
+    def counted_in_parts(self, base: QuerySet[Installment], parts: Sequence[Q]) -> InstallmentQuerySet:
+        """This queryset (``base`` filtered by the union of ``parts``), counted part by part."""
+        clone = self.all()
+        clone._count_parts = tuple(base.filter(part) for part in parts) if len(parts) > 1 else None
+        return clone
+
+    def count(self) -> int:
+        if self._count_parts is None or self._result_cache is not None or self.query.is_sliced:
+            return super().count()
+        return sum(part.count() for part in self._count_parts)
+
+    def _filter_or_exclude(self, negate: bool, args: Any, kwargs: Any) -> InstallmentQuerySet:  # type: ignore[override]
+        clone: InstallmentQuerySet = super()._filter_or_exclude(negate, args, kwargs)  # type: ignore[misc]  # private in the stubs
+        if clone._count_parts is not None:
+            clone._count_parts = tuple(part._filter_or_exclude(negate, args, kwargs) for part in clone._count_parts)  # type: ignore[attr-defined]
+        return clone
+
+    def _whole(self, clone: Any) -> Any:
+        clone._count_parts = None
+        return clone
+
+    def complex_filter(self, filter_obj: Any) -> Any:
+        return self._whole(super().complex_filter(filter_obj))
+
+    def distinct(self, *field_names: Any) -> Any:
+        return self._whole(super().distinct(*field_names))
+
+    def none(self) -> Any:
+        return self._whole(super().none())
+
+    def extra(self, *args: Any, **kwargs: Any) -> Any:
+        return self._whole(super().extra(*args, **kwargs))
+
+    def _combinator_query(self, *args: Any, **kwargs: Any) -> Any:
+        return self._whole(super()._combinator_query(*args, **kwargs))  # type: ignore[misc]
+
     def _clone(self) -> InstallmentQuerySet:  # type: ignore[misc]  # private in the stubs, public enough in Django
         clone = super()._clone()  # type: ignore[misc]
         clone.figures_as_of = self.figures_as_of
+        clone._count_parts = self._count_parts
         return clone  # type: ignore[no-any-return]
 
     def _fetch_all(self) -> None:

@@ -56,3 +56,19 @@ def test_bad_filters_are_refused_with_the_field_named(manager, select, filters):
     with pytest.raises(ValidationError) as error:
         select(manager, filters)
     assert list(error.value.message_dict) == list(filters)
+
+
+def test_a_past_status_list_counts_part_by_part_and_later_filters_reach_every_part(manager, rep_book, other_book):
+    # given: the overdue installments as of 15 Mar 2025, a past date (rules in parts)
+    as_of = dt.date(2025, 3, 15)
+    overdue = installment_list(user=manager, filters={"status": "overdue"}, as_of=as_of)
+    # then: the count is the sum of the parts' counts, and equals the rows the list holds
+    assert overdue._count_parts is not None
+    assert overdue.count() == len(list(overdue)) == sum(part.count() for part in overdue._count_parts)
+    # and a filter applied afterwards (the API's search, a customer) narrows every part
+    narrowed = overdue.filter(customer=rep_book.customer)
+    assert narrowed.count() == len([row for row in overdue if row.customer_id == rep_book.customer.pk])
+    # and what could change the rows in other ways is counted as a whole
+    fresh = installment_list(user=manager, filters={"status": "overdue"}, as_of=as_of)
+    assert fresh.none().count() == 0
+    assert fresh[:1].count() == min(1, overdue.count())
