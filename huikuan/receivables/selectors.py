@@ -13,7 +13,9 @@ from collections.abc import Mapping, Sequence
 from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
+from django.db import connections
 from django.db.models import Model, Prefetch, Q, QuerySet
+from django.db.models.query import FlatValuesListIterable
 from django_filters import FilterSet
 
 from huikuan.accounts.models import User
@@ -25,6 +27,8 @@ from huikuan.receivables.filters import InstallmentFilter, ReceiptFilter
 from huikuan.receivables.models import Adjustment, Allocation, Receipt
 
 M = TypeVar("M", bound=Model)
+# The order of the installment lists (the API's default ordering; installment_list_idx)
+LIST_ORDER = ("due_date", "contract_id", "sequence")
 
 
 def receipts_visible_to(user: User) -> QuerySet[Receipt]:
@@ -75,6 +79,34 @@ class InstallmentQuerySet(QuerySet[Installment]):
         if self._count_parts is None or self._result_cache is not None or self.query.is_sliced:
             return super().count()
         return sum(part.count() for part in self._count_parts)
+
+    def __getitem__(self, k: Any) -> Any:
+        """A slice of a list counted in parts, in the list's order, is read part by part too:
+        the first ``stop`` keys of each part from its own index, merged here; then the rows of
+        the slice by primary key. One query with the OR of the parts walks the list index past
+        every installment that matches none (most of them, for a rare status or a deep page)."""
+        parts = self._count_parts
+        plain_slice = isinstance(k, slice) and k.step is None and isinstance(k.stop, int)
+        if parts is None or not plain_slice or self._result_cache is not None or self.query.is_sliced:
+            return super().__getitem__(k)
+        fields = getattr(self, "_fields", None)
+        ids_only = fields == ("pk",) and self._iterable_class is FlatValuesListIterable
+        if tuple(self.query.order_by) != LIST_ORDER or not (fields is None or ids_only):
+            return super().__getitem__(k)
+        nulls_last = connections[self.db].features.nulls_order_largest
+        keyed = []
+        for part in parts:
+            keys = part.order_by(*LIST_ORDER).values_list(*LIST_ORDER, "pk")[: k.stop]
+            keyed += [
+                ((due is None) == nulls_last, due, contract, sequence, pk) for due, contract, sequence, pk in keys
+            ]
+        ids = [row[-1] for row in sorted(keyed, key=lambda row: row[:4])[k.start : k.stop]]
+        if ids_only:
+            return ids
+        whole = self.filter(pk__in=ids).order_by()
+        whole._count_parts = None
+        by_pk = {row.pk: row for row in whole}
+        return [by_pk[pk] for pk in ids]
 
     def _filter_or_exclude(self, negate: bool, args: Any, kwargs: Any) -> InstallmentQuerySet:  # type: ignore[override]
         clone: InstallmentQuerySet = super()._filter_or_exclude(negate, args, kwargs)  # type: ignore[misc]  # private in the stubs
