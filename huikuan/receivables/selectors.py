@@ -86,7 +86,9 @@ class InstallmentQuerySet(QuerySet[Installment]):
         the slice by primary key. One query with the OR of the parts walks the list index past
         every installment that matches none (most of them, for a rare status or a deep page)."""
         parts = self._count_parts
-        plain_slice = isinstance(k, slice) and k.step is None and isinstance(k.stop, int)
+        plain_slice = (
+            isinstance(k, slice) and k.step is None and isinstance(k.stop, int) and k.stop >= 0 and (k.start or 0) >= 0
+        )
         if parts is None or not plain_slice or self._result_cache is not None or self.query.is_sliced:
             return super().__getitem__(k)
         fields = getattr(self, "_fields", None)
