@@ -29,6 +29,8 @@ from huikuan.receivables.models import Adjustment, Allocation, Receipt
 M = TypeVar("M", bound=Model)
 # The order of the installment lists (the API's default ordering; installment_list_idx)
 LIST_ORDER = ("due_date", "contract_id", "sequence")
+# A part of a status list this small is read whole and sorted here (InstallmentQuerySet._slice_ids)
+SMALL_PART = 5000
 
 
 def receipts_visible_to(user: User) -> QuerySet[Receipt]:
@@ -63,6 +65,7 @@ class InstallmentQuerySet(QuerySet[Installment]):
 
     figures_as_of: dt.date | None = None
     _count_parts: tuple[QuerySet[Installment], ...] | None = None
+    _part_counts: tuple[int, ...] | None = None
 
     def with_figures_on(self, as_of: dt.date) -> InstallmentQuerySet:
         clone = self.all()
@@ -78,13 +81,19 @@ class InstallmentQuerySet(QuerySet[Installment]):
     def count(self) -> int:
         if self._count_parts is None or self._result_cache is not None or self.query.is_sliced:
             return super().count()
-        return sum(part.count() for part in self._count_parts)
+        self._part_counts = tuple(part.count() for part in self._count_parts)
+        return sum(self._part_counts)
 
     def __getitem__(self, k: Any) -> Any:
-        """A slice of a list counted in parts, in the list's order, is read part by part too:
-        the first ``stop`` keys of each part from its own index, merged here; then the rows of
-        the slice by primary key. One query with the OR of the parts walks the list index past
-        every installment that matches none (most of them, for a rare status or a deep page)."""
+        """A slice of a list counted in parts, in the list's order, is read part by part too,
+        then its rows by primary key. One query with the OR of the parts walks the list index
+        past every installment that matches none (most of them, for a rare status or a deep page).
+
+        The parts' sizes are those ``count`` found (the paginator counts first). A small part is
+        read whole, without an order, through its own index (ordered and limited, the database
+        may walk the list index instead, evaluating the part on every row to find a few). Of the
+        largest part only the window that can reach the slice is read: its rows from index
+        ``start`` − (rows of all the other parts) on. The keys are merged here."""
         parts = self._count_parts
         plain_slice = (
             isinstance(k, slice) and k.step is None and isinstance(k.stop, int) and k.stop >= 0 and (k.start or 0) >= 0
@@ -95,14 +104,7 @@ class InstallmentQuerySet(QuerySet[Installment]):
         ids_only = fields == ("pk",) and self._iterable_class is FlatValuesListIterable
         if tuple(self.query.order_by) != LIST_ORDER or not (fields is None or ids_only):
             return super().__getitem__(k)
-        nulls_last = connections[self.db].features.nulls_order_largest
-        keyed = []
-        for part in parts:
-            keys = part.order_by(*LIST_ORDER).values_list(*LIST_ORDER, "pk")[: k.stop]
-            keyed += [
-                ((due is None) == nulls_last, due, contract, sequence, pk) for due, contract, sequence, pk in keys
-            ]
-        ids = [row[-1] for row in sorted(keyed, key=lambda row: row[:4])[k.start : k.stop]]
+        ids = self._slice_ids(parts, k.start or 0, k.stop)
         if ids_only:
             return ids
         whole = self.filter(pk__in=ids).order_by()
@@ -110,8 +112,45 @@ class InstallmentQuerySet(QuerySet[Installment]):
         by_pk = {row.pk: row for row in whole}
         return [by_pk[pk] for pk in ids]
 
+    def _slice_ids(self, parts: tuple[QuerySet[Installment], ...], start: int, stop: int) -> list[int]:
+        sizes = self._part_counts or tuple(part.count() for part in parts)
+        nulls_last = connections[self.db].features.nulls_order_largest
+
+        def keyed(rows: Any) -> list[tuple[Any, ...]]:
+            # the database's order of (due_date, contract, sequence), nulls where it puts them
+            return [((due is None) == nulls_last, due, contract, sequence, pk) for due, contract, sequence, pk in rows]
+
+        largest = max(range(len(parts)), key=lambda index: sizes[index])
+        others = sum(sizes) - sizes[largest]
+        offset = max(0, start - others)
+        merged: list[tuple[Any, ...]] = []
+        for index, part in enumerate(parts):
+            if sizes[index] == 0:
+                continue
+            keys = part.order_by().values_list(*LIST_ORDER, "pk")
+            if index == largest:
+                merged += [(*key, True) for key in keyed(keys.order_by(*LIST_ORDER)[offset:stop])]
+            elif sizes[index] <= SMALL_PART:
+                merged += [(*key, False) for key in keyed(keys)]
+            else:
+                merged += [(*key, False) for key in keyed(keys.order_by(*LIST_ORDER)[:stop])]
+        merged.sort(key=lambda row: row[:4])
+        if offset:
+            # the largest part's first row read is at or before ``start``; the rows of the other
+            # parts before it are before the slice, and it stands after all of them
+            first = next((position for position, row in enumerate(merged) if row[-1]), None)
+            if first is None:  # the slice starts past the last row
+                return []
+            before = first
+            merged = merged[first:]
+            begin = offset + before
+        else:
+            begin = 0
+        return [row[-2] for row in merged[max(0, start - begin) : max(0, stop - begin)]]
+
     def _filter_or_exclude(self, negate: bool, args: Any, kwargs: Any) -> InstallmentQuerySet:  # type: ignore[override]
         clone: InstallmentQuerySet = super()._filter_or_exclude(negate, args, kwargs)  # type: ignore[misc]  # private in the stubs
+        clone._part_counts = None
         if clone._count_parts is not None:
             clone._count_parts = tuple(part._filter_or_exclude(negate, args, kwargs) for part in clone._count_parts)  # type: ignore[attr-defined]
         return clone
@@ -139,6 +178,7 @@ class InstallmentQuerySet(QuerySet[Installment]):
         clone = super()._clone()  # type: ignore[misc]
         clone.figures_as_of = self.figures_as_of
         clone._count_parts = self._count_parts
+        clone._part_counts = self._part_counts
         return clone  # type: ignore[no-any-return]
 
     def _fetch_all(self) -> None:
