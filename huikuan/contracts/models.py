@@ -195,8 +195,19 @@ class Installment(models.Model):
                 name="installment_list_idx",
             ),
             models.Index(fields=["customer", "due_date", "contract", "sequence"], name="installment_customer_list_idx"),
+            # open installments in list order; first_effective_on lets a past date's open-now part
+            # (receivables.figures.status_parts) tell untouched from touched in the index alone
             models.Index(
-                fields=["company", "due_date", "contract", "sequence", "booked_on", "open_amount", "collected_amount"],
+                fields=[
+                    "company",
+                    "due_date",
+                    "contract",
+                    "sequence",
+                    "booked_on",
+                    "open_amount",
+                    "collected_amount",
+                    "first_effective_on",
+                ],
                 name="installment_open_list_idx",
                 condition=models.Q(open_amount__gt=0),
             ),

@@ -19,6 +19,7 @@ import operator
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import reduce
 from typing import Any, cast
 
 from django.db.models import (
@@ -121,6 +122,10 @@ def _recent(as_of: dt.date) -> Q:
     return Q(first_effective_on__lte=as_of) & (Q(open_amount__gt=0) | Q(settled_on__gt=as_of))
 
 
+def _either(parts: Sequence[Q]) -> Q:
+    return reduce(operator.or_, parts)
+
+
 def status_rules(as_of: dt.date) -> dict[str, Q]:
     """One filter per status on a date, excluding each other: THE definition of the statuses.
 
@@ -130,37 +135,59 @@ def status_rules(as_of: dt.date) -> dict[str, Q]:
     overdue by its due date; an installment waiting on a milestone is not due. Settled (open
     amount zero): paid, credited or written off by ``settled_status``.
 
-    As of today the rules read the maintained columns (indexed). As of a past date they read
-    columns too, except for the ``_recent`` installments, whose figures on the date come from
-    their rows (the cent annotations of ``with_past_cents``): an untouched installment was open
-    for its whole amount; one settled by then reads today's ``settled_status``, unchanged since."""
+    Each rule is the union of the disjoint parts of ``status_parts``."""
+    return {status: _either(parts) for status, parts in status_parts(as_of).items()}
+
+
+def status_parts(as_of: dt.date) -> dict[str, tuple[Q, ...]]:
+    """Each status's filter on a date as disjoint parts, each read through one index, so that a
+    list counts a status part by part instead of scanning every installment due by then.
+
+    As of today the rules read the maintained columns (indexed): one part each. As of a past date
+    they read columns too, except for the ``_recent`` installments, whose figures on the date come
+    from their rows (the cent annotations of ``with_past_cents``): an untouched installment was
+    open for its whole amount; one settled by then reads today's ``settled_status``, unchanged
+    since. An installment is either open now or settled on ``settled_on`` (the settlement keeps
+    the two together), so "not settled by the date" is open now, or settled after it: the parts
+    split on that, which the partial indexes of open and of settled installments answer."""
     booked = Q(booked_on__lte=as_of)
-    rules: dict[str, Q] = {}
+    parts: dict[str, tuple[Q, ...]] = {}
     if uses_maintained_columns(as_of):
         for status, due in _due_rules(as_of).items():
-            rules[status] = booked & Q(open_amount__gt=0) & due
+            parts[status] = (booked & Q(open_amount__gt=0) & due,)
         for status in (InstallmentStatus.PAID, InstallmentStatus.CREDITED, InstallmentStatus.WRITTEN_OFF):
             # settled_on is set exactly when open_amount is 0; naming it lets the partial index answer
-            rules[status] = booked & Q(open_amount=0, settled_on__isnull=False, settled_status=status)
-        return rules
-    recent = _recent(as_of)
-    open_then = _untouched(as_of) | (recent & Q(open_cents__gt=0))
+            parts[status] = (booked & Q(open_amount=0, settled_on__isnull=False, settled_status=status),)
+        return parts
+    touched = Q(first_effective_on__lte=as_of)
+    not_settled_then = (Q(open_amount__gt=0), Q(settled_on__gt=as_of))
     for status, due in _due_rules(as_of).items():
-        rules[status] = booked & due & open_then
+        # untouched by then (open for the whole amount), or touched and still open by its rows
+        parts[status] = tuple(
+            booked & due & now & condition
+            for condition in (_untouched(as_of), touched & Q(open_cents__gt=0))
+            for now in not_settled_then
+        )
     by_rows = _settled_rules("collected_cents", "credited_cents", "written_off_cents")
     for status, split in by_rows.items():
-        unchanged = Q(settled_on__lte=as_of, settled_status=status)
-        rules[status] = booked & (unchanged | (recent & Q(open_cents=0) & split))
-    return rules
+        unchanged = booked & Q(settled_on__lte=as_of, settled_status=status)
+        parts[status] = (unchanged, *(booked & now & touched & Q(open_cents=0) & split for now in not_settled_then))
+    return parts
 
 
 def partly_paid_rule(as_of: dt.date) -> Q:
     """Open on the date with some money collected on it (an overdue installment can be partly
     paid: the status says overdue, this flag says money came in)."""
+    return _either(partly_paid_parts(as_of))
+
+
+def partly_paid_parts(as_of: dt.date) -> tuple[Q, ...]:
+    """``partly_paid_rule`` as disjoint parts, like ``status_parts``."""
     booked = Q(booked_on__lte=as_of)
     if uses_maintained_columns(as_of):
-        return booked & Q(open_amount__gt=0, collected_amount__gt=0)
-    return booked & _recent(as_of) & Q(open_cents__gt=0, collected_cents__gt=0)
+        return (booked & Q(open_amount__gt=0, collected_amount__gt=0),)
+    summed = Q(first_effective_on__lte=as_of, open_cents__gt=0, collected_cents__gt=0)
+    return tuple(booked & now & summed for now in (Q(open_amount__gt=0), Q(settled_on__gt=as_of)))
 
 
 def needs_past_cents(as_of: dt.date) -> bool:
@@ -199,17 +226,14 @@ def matches(rule: Q, row: object) -> bool:
     return all(results) if rule.connector == Q.AND else any(results)
 
 
-def status_of(row: Installment, as_of: dt.date) -> str | None:
-    """The status of an installment on a date, by the rules the list filter uses. As of a past
-    date the row needs the cent attributes that ``attach_figures`` sets."""
-    for status, rule in status_rules(as_of).items():
+def status_of(row: Installment, rules: Mapping[str, Q]) -> str | None:
+    """The status of an installment by ``rules``, the ``status_rules`` of a date (built once for a
+    page: a rule is a tree of Q objects). As of a past date the row needs the cent attributes that
+    ``attach_figures`` sets."""
+    for status, rule in rules.items():
         if matches(rule, row):
             return status
     return None
-
-
-def is_partly_paid(row: Installment, as_of: dt.date) -> bool:
-    return matches(partly_paid_rule(as_of), row)
 
 
 # --- per-row figures ------------------------------------------------------------------------------
@@ -270,26 +294,32 @@ class InstallmentFigures:
 def attach_figures(rows: Sequence[Installment], as_of: dt.date) -> Sequence[Installment]:
     """Set ``figures`` (an ``InstallmentFigures``) and the cent attributes the rules read on each
     installment of a page, from the dated rows of those installments only: at most two small
-    grouped queries, none for a page nobody had paid or adjusted by then."""
-    touched = [row.pk for row in rows if row.first_effective_on is not None and row.first_effective_on <= as_of]
+    grouped queries, none for a page nobody had paid or adjusted by then.
+
+    As of today the maintained columns give the money collected and the open amount, so only the
+    installments with an adjustment in effect (amount − collected − open > 0) have their
+    adjustments read, to split them into credits and write-offs."""
     sums: dict[tuple[int, str], int] = {}
-    if touched:
-        allocations = (
-            Allocation.objects.filter(active_on(as_of), installment_id__in=touched)
-            .order_by()
-            .values_list("installment_id")
-            .annotate(total=Sum(Cents("amount")))
-        )
-        sums.update(((pk, "collected"), total) for pk, total in allocations)
-        adjustments = (
-            Adjustment.objects.filter(active_on(as_of), installment_id__in=touched)
-            .order_by()
-            .values_list("installment_id", "kind")
-            .annotate(total=Sum(Cents("amount")))
-        )
-        for pk, kind, total in adjustments:
-            key = (pk, "written_off" if kind == AdjustmentKind.WRITE_OFF else "credited")
-            sums[key] = sums.get(key, 0) + total
+    today_columns = uses_maintained_columns(as_of)
+    if today_columns:
+        adjusted = [row.pk for row in rows if row.amount - row.collected_amount - row.open_amount > 0]
+        for row in rows:
+            sums[(row.pk, "collected")] = cents(row.collected_amount)
+        _sum_adjustments(sums, adjusted, as_of)
+    else:
+        touched = [row.pk for row in rows if row.first_effective_on is not None and row.first_effective_on <= as_of]
+        if touched:
+            allocations = (
+                Allocation.objects.filter(active_on(as_of), installment_id__in=touched)
+                .order_by()
+                .values_list("installment_id")
+                .annotate(total=Sum(Cents("amount")))
+            )
+            sums.update(((pk, "collected"), total) for pk, total in allocations)
+        _sum_adjustments(sums, touched, as_of)
+    # the rules are built once for the page, not once per row (a rule is a tree of Q objects)
+    rules = status_rules(as_of)
+    partly_paid = partly_paid_rule(as_of)
     for row in rows:
         booked = row.booked_on is not None and row.booked_on <= as_of
         figures = {name: sums.get((row.pk, name), 0) for name in ("collected", "credited", "written_off")}
@@ -303,10 +333,25 @@ def attach_figures(rows: Sequence[Installment], as_of: dt.date) -> Sequence[Inst
             credited=from_cents(figures["credited"]),
             written_off=from_cents(figures["written_off"]),
             open=from_cents(row.open_cents),  # type: ignore[attr-defined]
-            status=status_of(row, as_of),
-            partly_paid=is_partly_paid(row, as_of),
+            status=status_of(row, rules),
+            partly_paid=matches(partly_paid, row),
         )
     return rows
+
+
+def _sum_adjustments(sums: dict[tuple[int, str], int], installment_ids: list[int], as_of: dt.date) -> None:
+    """Add the credits and write-offs in effect on the date of these installments, in cents."""
+    if not installment_ids:
+        return
+    adjustments = (
+        Adjustment.objects.filter(active_on(as_of), installment_id__in=installment_ids)
+        .order_by()
+        .values_list("installment_id", "kind")
+        .annotate(total=Sum(Cents("amount")))
+    )
+    for pk, kind, total in adjustments:
+        key = (pk, "written_off" if kind == AdjustmentKind.WRITE_OFF else "credited")
+        sums[key] = sums.get(key, 0) + total
 
 
 def figures_of(row: Installment) -> InstallmentFigures:

@@ -5,6 +5,9 @@ match the status each installment had on that date."""
 from __future__ import annotations
 
 import datetime as dt
+import operator
+from collections.abc import Sequence
+from functools import reduce
 from typing import Any
 
 import django_filters
@@ -58,21 +61,30 @@ class InstallmentFilter(django_filters.FilterSet):
         super().__init__(*args, **kwargs)
         self.as_of = as_of or today()
 
-    def _by_rule(self, queryset: QuerySet[Installment], rule: Q) -> QuerySet[Installment]:
+    def _by_rule(self, queryset: QuerySet[Installment], parts: Sequence[Q]) -> QuerySet[Installment]:
+        """The installments matching any of the disjoint ``parts`` of a rule. The first rule
+        applied is also counted part by part (``selectors.InstallmentQuerySet``); a second one
+        (a status and ``partly_paid``) filters each of the first rule's parts."""
         if figures.needs_past_cents(self.as_of) and "open_cents" not in queryset.query.annotations:
             queryset = figures.with_past_cents(queryset, self.as_of)
-        return queryset.filter(rule)
+        matching = queryset.filter(reduce(operator.or_, parts))
+        counted = getattr(queryset, "_count_parts", None) is not None
+        if hasattr(matching, "counted_in_parts") and not counted:
+            return matching.counted_in_parts(queryset, parts)  # type: ignore[no-any-return]
+        return matching
 
     def filter_status(self, queryset: QuerySet[Installment], name: str, value: str) -> QuerySet[Installment]:
-        return self._by_rule(queryset, figures.status_rules(self.as_of)[value])
+        return self._by_rule(queryset, figures.status_parts(self.as_of)[value])
 
     def filter_partly_paid(self, queryset: QuerySet[Installment], name: str, value: bool) -> QuerySet[Installment]:
-        rule = figures.partly_paid_rule(self.as_of)
+        parts = figures.partly_paid_parts(self.as_of)
         if value:
-            return self._by_rule(queryset, rule)
+            return self._by_rule(queryset, parts)
         # Django's exclude() is the complement of filter() on nullable columns too (it adds the
         # IS NOT NULL tests), so "not partly paid" is exactly every other installment
-        return self._by_rule(queryset, Q()).exclude(rule)
+        if figures.needs_past_cents(self.as_of) and "open_cents" not in queryset.query.annotations:
+            queryset = figures.with_past_cents(queryset, self.as_of)
+        return queryset.exclude(reduce(operator.or_, parts))
 
 
 class ReceiptFilter(django_filters.FilterSet):

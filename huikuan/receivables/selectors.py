@@ -9,11 +9,13 @@ columns."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
-from django.db.models import Model, Prefetch, QuerySet
+from django.db import connections
+from django.db.models import Model, Prefetch, Q, QuerySet
+from django.db.models.query import FlatValuesListIterable
 from django_filters import FilterSet
 
 from huikuan.accounts.models import User
@@ -25,6 +27,10 @@ from huikuan.receivables.filters import InstallmentFilter, ReceiptFilter
 from huikuan.receivables.models import Adjustment, Allocation, Receipt
 
 M = TypeVar("M", bound=Model)
+# The order of the installment lists (the API's default ordering; installment_list_idx)
+LIST_ORDER = ("due_date", "contract_id", "sequence")
+# A part of a status list this small is read whole and sorted here (InstallmentQuerySet._slice_ids)
+SMALL_PART = 5000
 
 
 def receipts_visible_to(user: User) -> QuerySet[Receipt]:
@@ -48,18 +54,131 @@ def apply_filters(filterset: FilterSet) -> QuerySet:
 
 class InstallmentQuerySet(QuerySet[Installment]):
     """Installments that carry their figures on ``figures_as_of``: every row fetched gets
-    ``attach_figures``, and only fetched rows (a page), never the whole filtered set."""
+    ``attach_figures``, and only fetched rows (a page), never the whole filtered set.
+
+    A status filter is a union of disjoint parts, each answered by one index
+    (``figures.status_parts``); one query with their OR makes the database scan every candidate
+    of every part in one index, which is none of theirs. So the filter also records the parts
+    (``counted_in_parts``), and ``count`` adds up one count per part. Every later filter or
+    exclude is applied to each part as well; anything else that could change which rows are in
+    (a slice, ``distinct``, ``none``, a combination, raw SQL) drops them and counts as one."""
 
     figures_as_of: dt.date | None = None
+    _count_parts: tuple[QuerySet[Installment], ...] | None = None
+    _part_counts: tuple[int, ...] | None = None
 
     def with_figures_on(self, as_of: dt.date) -> InstallmentQuerySet:
         clone = self.all()
         clone.figures_as_of = as_of
         return clone
 
+    def counted_in_parts(self, base: QuerySet[Installment], parts: Sequence[Q]) -> InstallmentQuerySet:
+        """This queryset (``base`` filtered by the union of ``parts``), counted part by part."""
+        clone = self.all()
+        clone._count_parts = tuple(base.filter(part) for part in parts) if len(parts) > 1 else None
+        return clone
+
+    def count(self) -> int:
+        if self._count_parts is None or self._result_cache is not None or self.query.is_sliced:
+            return super().count()
+        self._part_counts = tuple(part.count() for part in self._count_parts)
+        return sum(self._part_counts)
+
+    def __getitem__(self, k: Any) -> Any:
+        """A slice of a list counted in parts, in the list's order, is read part by part too,
+        then its rows by primary key. One query with the OR of the parts walks the list index
+        past every installment that matches none (most of them, for a rare status or a deep page).
+
+        The parts' sizes are those ``count`` found (the paginator counts first). A small part is
+        read whole, without an order, through its own index (ordered and limited, the database
+        may walk the list index instead, evaluating the part on every row to find a few). Of the
+        largest part only the window that can reach the slice is read: its rows from index
+        ``start`` − (rows of all the other parts) on. The keys are merged here."""
+        parts = self._count_parts
+        plain_slice = (
+            isinstance(k, slice) and k.step is None and isinstance(k.stop, int) and k.stop >= 0 and (k.start or 0) >= 0
+        )
+        if parts is None or not plain_slice or self._result_cache is not None or self.query.is_sliced:
+            return super().__getitem__(k)
+        fields = getattr(self, "_fields", None)
+        ids_only = fields == ("pk",) and self._iterable_class is FlatValuesListIterable
+        if tuple(self.query.order_by) != LIST_ORDER or not (fields is None or ids_only):
+            return super().__getitem__(k)
+        ids = self._slice_ids(parts, k.start or 0, k.stop)
+        if ids_only:
+            return ids
+        whole = self.filter(pk__in=ids).order_by()
+        whole._count_parts = None
+        by_pk = {row.pk: row for row in whole}
+        return [by_pk[pk] for pk in ids]
+
+    def _slice_ids(self, parts: tuple[QuerySet[Installment], ...], start: int, stop: int) -> list[int]:
+        sizes = self._part_counts or tuple(part.count() for part in parts)
+        nulls_last = connections[self.db].features.nulls_order_largest
+
+        def keyed(rows: Any) -> list[tuple[Any, ...]]:
+            # the database's order of (due_date, contract, sequence), nulls where it puts them
+            return [((due is None) == nulls_last, due, contract, sequence, pk) for due, contract, sequence, pk in rows]
+
+        largest = max(range(len(parts)), key=lambda index: sizes[index])
+        others = sum(sizes) - sizes[largest]
+        offset = max(0, start - others)
+        merged: list[tuple[Any, ...]] = []
+        for index, part in enumerate(parts):
+            if sizes[index] == 0:
+                continue
+            keys = part.order_by().values_list(*LIST_ORDER, "pk")
+            if index == largest:
+                merged += [(*key, True) for key in keyed(keys.order_by(*LIST_ORDER)[offset:stop])]
+            elif sizes[index] <= SMALL_PART:
+                merged += [(*key, False) for key in keyed(keys)]
+            else:
+                merged += [(*key, False) for key in keyed(keys.order_by(*LIST_ORDER)[:stop])]
+        merged.sort(key=lambda row: row[:4])
+        if offset:
+            # the largest part's first row read is at or before ``start``; the rows of the other
+            # parts before it are before the slice, and it stands after all of them
+            first = next((position for position, row in enumerate(merged) if row[-1]), None)
+            if first is None:  # the slice starts past the last row
+                return []
+            before = first
+            merged = merged[first:]
+            begin = offset + before
+        else:
+            begin = 0
+        return [row[-2] for row in merged[max(0, start - begin) : max(0, stop - begin)]]
+
+    def _filter_or_exclude(self, negate: bool, args: Any, kwargs: Any) -> InstallmentQuerySet:  # type: ignore[override]
+        clone: InstallmentQuerySet = super()._filter_or_exclude(negate, args, kwargs)  # type: ignore[misc]  # private in the stubs
+        clone._part_counts = None
+        if clone._count_parts is not None:
+            clone._count_parts = tuple(part._filter_or_exclude(negate, args, kwargs) for part in clone._count_parts)  # type: ignore[attr-defined]
+        return clone
+
+    def _whole(self, clone: Any) -> Any:
+        clone._count_parts = None
+        return clone
+
+    def complex_filter(self, filter_obj: Any) -> Any:
+        return self._whole(super().complex_filter(filter_obj))
+
+    def distinct(self, *field_names: Any) -> Any:
+        return self._whole(super().distinct(*field_names))
+
+    def none(self) -> Any:
+        return self._whole(super().none())
+
+    def extra(self, *args: Any, **kwargs: Any) -> Any:
+        return self._whole(super().extra(*args, **kwargs))
+
+    def _combinator_query(self, *args: Any, **kwargs: Any) -> Any:
+        return self._whole(super()._combinator_query(*args, **kwargs))  # type: ignore[misc]
+
     def _clone(self) -> InstallmentQuerySet:  # type: ignore[misc]  # private in the stubs, public enough in Django
         clone = super()._clone()  # type: ignore[misc]
         clone.figures_as_of = self.figures_as_of
+        clone._count_parts = self._count_parts
+        clone._part_counts = self._part_counts
         return clone  # type: ignore[no-any-return]
 
     def _fetch_all(self) -> None:

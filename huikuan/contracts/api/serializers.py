@@ -147,12 +147,18 @@ class ContractOutputSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
+    _figures_serializer: ContractFiguresSerializer | None = None
+
     @extend_schema_field(ContractFiguresSerializer)
     def get_figures(self, contract: Contract) -> dict:
         as_of = self.context["as_of"]
         # the selector prefetches the installments with their figures on ``as_of``: no query per contract
         figures = summarize_installments(contract.amount, contract.installments.all(), as_of)
-        return ContractFiguresSerializer(
+        # one figures serializer for the whole page: building one per contract (its fields are
+        # deep-copied each time) cost more than everything else a contract of the list renders
+        if self._figures_serializer is None:
+            self._figures_serializer = ContractFiguresSerializer()
+        return self._figures_serializer.to_representation(
             {
                 "as_of": as_of,
                 "collected": figures.collected,
@@ -160,7 +166,7 @@ class ContractOutputSerializer(serializers.ModelSerializer):
                 "outstanding": figures.outstanding,
                 "overdue": figures.overdue,
             }
-        ).data
+        )
 
 
 class ContractUpdateInputSerializer(serializers.Serializer):

@@ -56,3 +56,37 @@ def test_bad_filters_are_refused_with_the_field_named(manager, select, filters):
     with pytest.raises(ValidationError) as error:
         select(manager, filters)
     assert list(error.value.message_dict) == list(filters)
+
+
+def test_a_past_status_list_counts_part_by_part_and_later_filters_reach_every_part(manager, rep_book, other_book):
+    # given: the overdue installments as of 15 Mar 2025, a past date (rules in parts)
+    as_of = dt.date(2025, 3, 15)
+    overdue = installment_list(user=manager, filters={"status": "overdue"}, as_of=as_of)
+    # then: the count is the sum of the parts' counts, and equals the rows the list holds
+    assert overdue._count_parts is not None
+    assert overdue.count() == len(list(overdue)) == sum(part.count() for part in overdue._count_parts)
+    # and a filter applied afterwards (the API's search, a customer) narrows every part
+    narrowed = overdue.filter(customer=rep_book.customer)
+    assert narrowed.count() == len([row for row in overdue if row.customer_id == rep_book.customer.pk])
+    # and what could change the rows in other ways is counted as a whole
+    fresh = installment_list(user=manager, filters={"status": "overdue"}, as_of=as_of)
+    assert fresh.none().count() == 0
+    assert fresh[:1].count() == min(1, overdue.count())
+
+
+@pytest.mark.parametrize("status", ["not_due", "overdue", "paid", "credited"])
+def test_a_past_status_list_pages_part_by_part_in_the_list_order(manager, rep_book, other_book, status):
+    # given: a past date's status list in the API's order, read whole by the database
+    as_of = dt.date(2025, 3, 15)
+    order = ("due_date", "contract_id", "sequence")
+
+    def rows():
+        return installment_list(user=manager, filters={"status": status}, as_of=as_of).order_by(*order)
+
+    whole = [row.pk for row in rows().iterator()]
+    # then: every slice, of rows or of ids (a deep page), merges the parts into the same order
+    for start, stop in ((0, 1), (0, 50), (1, 3), (2, 2)):
+        assert [row.pk for row in rows()[start:stop]] == whole[start:stop]
+        assert rows().values_list("pk", flat=True)[start:stop] == whole[start:stop]
+    # and the rows of a slice carry their figures, as a page's do
+    assert all(figures_of(row).status == status for row in rows()[0:50])

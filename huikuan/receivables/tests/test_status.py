@@ -32,6 +32,33 @@ def listed(user, as_of, **filters):
     return {row.pk for row in installment_list(user=user, filters=filters, as_of=as_of)}
 
 
+def counted(user, as_of, **filters):
+    return installment_list(user=user, filters=filters, as_of=as_of).count()
+
+
+LIST_ORDER = ("due_date", "contract_id", "sequence")
+
+
+def ordered(user, as_of, **filters):
+    """The list in the API's order, read in one query."""
+    return [
+        row.pk for row in installment_list(user=user, filters=filters, as_of=as_of).order_by(*LIST_ORDER).iterator()
+    ]
+
+
+def sliced_pages(user, as_of, **filters):
+    """The same list read in pages of 2, as the paginator reads them (count, then rows or ids)."""
+    pages = []
+    for start in range(0, 12, 2):
+        rows = installment_list(user=user, filters=filters, as_of=as_of).order_by(*LIST_ORDER)
+        if start % 4:
+            rows.count()  # the sizes of the parts, as the paginator leaves them
+            pages += rows.values_list("pk", flat=True)[start : start + 2]
+        else:
+            pages += [row.pk for row in rows[start : start + 2]]
+    return pages
+
+
 def test_an_installment_paid_to_the_cent_is_not_overdue_where_floats_drift(
     clerk, manager, receive, make_contract, customer
 ):
@@ -210,10 +237,18 @@ def test_status_filters_and_row_statuses_equal_a_decimal_recomputation(
             for status in S.values:
                 found = listed(manager, as_of, status=status)
                 assert found == {pk for pk, (s, _) in expected.items() if s == status}, (status, as_of)
+                # the count adds up the rule's parts one query each (InstallmentQuerySet.count)
+                assert counted(manager, as_of, status=status) == len(found), (status, as_of)
+                both = {pk for pk, (s, partly) in expected.items() if s == status and partly}
+                assert counted(manager, as_of, status=status, partly_paid=True) == len(both), (status, as_of)
+                assert listed(manager, as_of, status=status, partly_paid=True) == both
                 assert found == {pk for pk, f in rows.items() if f.status == status}
+                # a slice in the list order reads the parts one by one and merges them
+                assert sliced_pages(manager, as_of, status=status) == ordered(manager, as_of, status=status)
                 if status in OPEN_STATUSES:  # nothing settled is ever open, due or overdue
                     assert all(rows[pk].open > 0 for pk in found)
             for flag in (True, False):
                 found = listed(manager, as_of, partly_paid=flag)
                 assert found == {pk for pk, (_, partly) in expected.items() if partly == flag}, (flag, as_of)
+                assert counted(manager, as_of, partly_paid=flag) == len(found), (flag, as_of)
         transaction.set_rollback(True)
