@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from django.core.exceptions import EmptyResultSet
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Model, QuerySet
 from django.db.models.query import ModelIterable, ValuesListIterable, get_related_populators
 
@@ -111,7 +111,7 @@ def _plan(queryset: QuerySet[Any], standins: tuple[Any, ...]) -> _Plan | None:
 
 
 def _plan_for(key: Hashable, build: Callable[..., QuerySet[Any]], args: tuple[Any, ...]) -> _Plan | None:
-    full_key = (connection.alias, connection.vendor, key, tuple(type(arg) for arg in args))
+    full_key = (DEFAULT_DB_ALIAS, connections[DEFAULT_DB_ALIAS].vendor, key, tuple(type(arg) for arg in args))
     try:
         return _plans[full_key]
     except KeyError:
@@ -126,6 +126,7 @@ def _plan_for(key: Hashable, build: Callable[..., QuerySet[Any]], args: tuple[An
 
 def _fetch(plan: _Plan, build: Callable[..., QuerySet[Any]], args: tuple[Any, ...]) -> list[list[Any]]:
     """The rows of a compiled query with the real values, converted as the ORM converts them."""
+    connection = connections[DEFAULT_DB_ALIAS]  # once: each read through the proxy looks it up again
     if plan.locks and not connection.in_atomic_block:
         list(build(*args))  # the ORM raises its own "select_for_update outside a transaction" error
     params = list(plan.params)
@@ -156,7 +157,7 @@ def run(key: Hashable, build: Callable[..., QuerySet[M]], *args: int | str) -> l
     if plan is None or plan.model is None:
         return list(build(*args))
     objects = []
-    alias = connection.alias
+    alias = DEFAULT_DB_ALIAS
     for row in _fetch(plan, build, args):
         obj = plan.model.from_db(alias, plan.init_list, row[plan.start : plan.end])
         for populator in plan.populators:

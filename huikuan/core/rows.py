@@ -13,15 +13,23 @@ from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any, TypeVar
 
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Field, Model
 
 M = TypeVar("M", bound=Model)
 _BATCH = 100
 
 
+def _db() -> BaseDatabaseWrapper:
+    """The connection itself, looked up once per call: every attribute read through the
+    ``django.db.connection`` proxy looks it up again (a thread-local read), and preparing a row's
+    values reads it for every field."""
+    return connections[DEFAULT_DB_ALIAS]
+
+
 def _quote(name: str | None) -> str:
-    return str(connection.ops.quote_name(str(name)))
+    return str(_db().ops.quote_name(str(name)))
 
 
 def _field(model: type[Model], name: str) -> Field:
@@ -72,10 +80,11 @@ def insert_many(objs: Sequence[M], *, along: tuple[str, Sequence[Any]] | None = 
     if not objs:
         return []
     model = type(objs[0])
-    sql, fields = _insert_statement(model, len(objs), connection.vendor)
-    values = [f.get_db_prep_save(f.pre_save(obj, add=True), connection) for obj in objs for f in fields]
-    with connection.cursor() as cursor:
-        if along is not None and connection.vendor == "postgresql":
+    db = _db()
+    sql, fields = _insert_statement(model, len(objs), db.vendor)
+    values = [f.get_db_prep_save(f.pre_save(obj, add=True), db) for obj in objs for f in fields]
+    with db.cursor() as cursor:
+        if along is not None and db.vendor == "postgresql":
             sql, values = f"WITH along AS ({along[0]}) {sql}", [*along[1], *values]
         elif along is not None:
             cursor.execute(along[0], along[1])
@@ -84,14 +93,15 @@ def insert_many(objs: Sequence[M], *, along: tuple[str, Sequence[Any]] | None = 
     for obj, key in zip(objs, keys, strict=True):
         obj.pk = key
         obj._state.adding = False
-        obj._state.db = connection.alias
+        obj._state.db = db.alias
     return list(objs)
 
 
 def update_statement(obj: Model, fields: Sequence[str]) -> tuple[str, list[Any]]:
     """The statement ``update`` sends, and its parameters, for sending along another (``insert``)."""
-    sql, targets = _update_statement(type(obj), tuple(fields), connection.vendor)
-    values: list[Any] = [f.get_db_prep_save(f.pre_save(obj, add=False), connection) for f in targets]
+    db = _db()
+    sql, targets = _update_statement(type(obj), tuple(fields), db.vendor)
+    values: list[Any] = [f.get_db_prep_save(f.pre_save(obj, add=False), db) for f in targets]
     values.append(obj.pk)
     return sql, values
 
@@ -100,7 +110,7 @@ def update(obj: Model, fields: Sequence[str]) -> None:
     """Write ``fields`` of ``obj`` to its row, as ``save(update_fields=fields)`` does (an
     ``auto_now`` field is set only when it is named, as there)."""
     sql, values = update_statement(obj, fields)
-    with connection.cursor() as cursor:
+    with _db().cursor() as cursor:
         cursor.execute(sql, values)
 
 
@@ -109,7 +119,7 @@ def delete_where(model: type[Model], field: str, value: Any) -> int:
     no collector: only for rows nothing refers to yet (the plan of a draft contract), whose
     database foreign keys would refuse the delete otherwise. Returns how many rows went."""
     sql = f"DELETE FROM {_quote(model._meta.db_table)} WHERE {_quote(_field(model, field).column)} = %s"  # noqa: S608
-    with connection.cursor() as cursor:
+    with _db().cursor() as cursor:
         cursor.execute(sql, [value])
         return int(cursor.rowcount)
 
@@ -119,9 +129,9 @@ def update_where(model: type[Model], field: str, value: Any, **changes: Any) -> 
     equals ``value``, like ``QuerySet.update`` without compiling it. Returns how many rows."""
     targets = [_field(model, name) for name in changes]
     assignments = ", ".join(f"{_quote(f.column)} = %s" for f in targets)
-    values = [f.get_db_prep_save(v, connection) for f, v in zip(targets, changes.values(), strict=True)]
+    values = [f.get_db_prep_save(v, _db()) for f, v in zip(targets, changes.values(), strict=True)]
     where = _quote(_field(model, field).column)
     sql = f"UPDATE {_quote(model._meta.db_table)} SET {assignments} WHERE {where} = %s"  # noqa: S608
-    with connection.cursor() as cursor:
+    with _db().cursor() as cursor:
         cursor.execute(sql, [*values, value])
         return int(cursor.rowcount)
