@@ -90,3 +90,22 @@ def test_a_past_status_list_pages_part_by_part_in_the_list_order(manager, rep_bo
         assert rows().values_list("pk", flat=True)[start:stop] == whole[start:stop]
     # and the rows of a slice carry their figures, as a page's do
     assert all(figures_of(row).status == status for row in rows()[0:50])
+
+
+def test_a_narrow_past_status_list_is_one_query_with_the_same_rows(manager, rep, rep_book, other_book):
+    # given: the overdue installments as of a past date, company-wide (counted in parts)
+    as_of = dt.date(2025, 3, 15)
+    wide = installment_list(user=manager, filters={"status": "overdue"}, as_of=as_of)
+    # when: narrowed by a customer filter, or by a sales rep's own scope
+    by_customer = installment_list(
+        user=manager, filters={"status": "overdue", "customer": str(rep_book.customer.pk)}, as_of=as_of
+    )
+    by_scope = installment_list(user=rep, filters={"status": "overdue"}, as_of=as_of)
+    # then: those are tested in one query on the narrow rows, and hold the same rows
+    assert wide._count_parts is not None
+    assert by_customer._count_parts is None
+    assert by_scope._count_parts is None
+    expected = sorted(row.pk for row in wide if row.customer_id == rep_book.customer.pk)
+    assert sorted(row.pk for row in by_customer) == expected
+    assert by_customer.count() == len(expected)
+    assert sorted(row.pk for row in by_scope) == sorted(row.pk for row in wide if row.customer.owner_id == rep.pk)
