@@ -46,6 +46,14 @@ def scope_q(user: User, *, company: str = "company", owner: str | None = "custom
     return condition & Q(**{owner: user})
 
 
+def sees_whole_companies(user: User) -> bool:
+    """Whether the user's scope is every record of their companies (not only their own or their
+    team's customers): such lists are as wide as the company."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return user.is_superuser or user.scope in (Scope.COMPANY, Scope.GROUP)
+
+
 def restrict(
     queryset: QuerySet[M], user: User, *, company: str = "company", owner: str | None = "customer__owner"
 ) -> QuerySet[M]:

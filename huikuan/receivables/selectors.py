@@ -19,8 +19,7 @@ from django.db.models.query import FlatValuesListIterable
 from django_filters import FilterSet
 
 from huikuan.accounts.models import User
-from huikuan.accounts.roles import Scope
-from huikuan.accounts.scope import restrict
+from huikuan.accounts.scope import restrict, sees_whole_companies
 from huikuan.contracts.models import Contract, Installment, Milestone
 from huikuan.contracts.selectors import contract_list
 from huikuan.receivables import figures
@@ -198,8 +197,8 @@ def installment_list(*, user: User, filters: Mapping[str, Any] | None = None, as
     """Installments the user may see, filtered, each with its figures and status on ``as_of``
     (``figures.InstallmentFigures`` on ``row.figures``). Raises ValidationError on bad filters."""
     installments = restrict(installments_with_figures(as_of).select_related("contract", "customer"), user)
-    whole_company = user.is_superuser or user.scope in (Scope.COMPANY, Scope.GROUP)
-    return apply_filters(InstallmentFilter(filters or {}, queryset=installments, as_of=as_of, in_parts=whole_company))
+    in_parts = sees_whole_companies(user)
+    return apply_filters(InstallmentFilter(filters or {}, queryset=installments, as_of=as_of, in_parts=in_parts))
 
 
 def contract_list_with_figures(
