@@ -24,6 +24,7 @@ from huikuan.contracts.errors import ContractErrorCode
 from huikuan.contracts.models import Contract, Installment, Milestone
 from huikuan.core import compiled, money, rows
 from huikuan.core.dates import (
+    date_from_sql,
     require_business_date,
     require_not_future,
     require_offset_days,
@@ -475,11 +476,9 @@ def _plan_totals(contract_id: int) -> tuple[int | None, dt.date | None]:
     table = connection.ops.quote_name(Installment._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT SUM(CAST(ROUND(open_amount * 100) AS BIGINT)), MAX(settled_on) FROM {table}"  # noqa: S608
+            f"SELECT SUM({money.cents_sql('open_amount')}), MAX(settled_on) FROM {table}"  # noqa: S608
             " WHERE contract_id = %s",
             [contract_id],
         )
         open_cents, settled = cursor.fetchone()
-    if isinstance(settled, str):  # SQLite gives an aggregate of dates back as text
-        settled = dt.date.fromisoformat(settled)
-    return (None if open_cents is None else int(open_cents)), settled
+    return (None if open_cents is None else int(open_cents)), date_from_sql(settled)

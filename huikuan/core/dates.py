@@ -12,6 +12,11 @@ def today() -> dt.date:
     return timezone.localdate()
 
 
+def date_from_sql(value: dt.date | str | None) -> dt.date | None:
+    """A date read with plain SQL: SQLite gives an aggregate of dates (MAX, MIN) back as text."""
+    return dt.date.fromisoformat(value) if isinstance(value, str) else value
+
+
 def require_not_future(day: dt.date, *, field: str) -> None:
     """Refuse a date after today for something that has already happened. Raises DomainError."""
     if day > today():

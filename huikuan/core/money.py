@@ -84,7 +84,6 @@ def round_whole(amount: Decimal) -> Decimal:
     return Decimal(amount).quantize(Decimal(1), rounding=ROUNDING)
 
 
-
 def has_valid_precision(amount: Decimal, currency: str) -> bool:
     """True when the amount needs no rounding in the currency (no sub-fen amounts)."""
     try:
@@ -169,6 +168,11 @@ class Cents(Func):
 
     template = "CAST(ROUND((%(expressions)s) * 100) AS BIGINT)"
     output_field = BigIntegerField()
+
+
+def cents_sql(column: str) -> str:
+    """``Cents`` of a column as SQL text, for the plain-SQL statements of the write path."""
+    return Cents.template % {"expressions": column}
 
 
 def from_cents(cents: int | Decimal | None) -> Decimal:

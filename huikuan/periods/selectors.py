@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import cast
 
 from django.db import connection
 from django.db.models import QuerySet
 
 from huikuan.accounts.models import User
 from huikuan.accounts.scope import restrict
+from huikuan.core.dates import date_from_sql
 from huikuan.periods.models import ClosedPeriod
 
 
@@ -31,7 +33,7 @@ def closed_through(company_id: int) -> dt.date | None:
         last = cursor.fetchone()[0]
     if last is None:
         return None
-    return month_end(last if isinstance(last, dt.date) else dt.date.fromisoformat(str(last)))
+    return month_end(cast(dt.date, date_from_sql(last)))
 
 
 def first_open_day(company_id: int) -> dt.date | None:

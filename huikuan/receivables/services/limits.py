@@ -20,9 +20,9 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from huikuan.contracts.models import Installment
-from huikuan.core.dates import today
+from huikuan.core.dates import date_from_sql, today
 from huikuan.core.errors import DomainError
-from huikuan.core.money import from_cents
+from huikuan.core.money import cents_sql, from_cents
 from huikuan.receivables.errors import ReceivableErrorCode as Code
 from huikuan.receivables.models import Adjustment, Allocation, Receipt
 
@@ -57,19 +57,15 @@ def _rows(model: type[Allocation | Adjustment], column: str, pk: int) -> list[Ro
     table = connection.ops.quote_name(model._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT CAST(ROUND(amount * 100) AS BIGINT), effective_on, reversed_on FROM {table}"  # noqa: S608
+            f"SELECT {cents_sql('amount')}, effective_on, reversed_on FROM {table}"  # noqa: S608
             f" WHERE {connection.ops.quote_name(column)} = %s",
             [pk],
         )
         found = cursor.fetchall()
     return [
-        (from_cents(cents), cast(dt.date, _date(effective)), _date(reversed_on))
+        (from_cents(cents), cast(dt.date, date_from_sql(effective)), date_from_sql(reversed_on))
         for cents, effective, reversed_on in found
     ]
-
-
-def _date(value: dt.date | str | None) -> dt.date | None:
-    return dt.date.fromisoformat(value) if isinstance(value, str) else value
 
 
 def _installment_rows(installment: Installment) -> list[Row]:

@@ -14,19 +14,13 @@ from django.db.models import Q, Sum
 from huikuan.contracts.models import Installment
 from huikuan.contracts.services import contract_refresh_completion
 from huikuan.core import rows
-from huikuan.core.money import Cents, from_cents
+from huikuan.core.dates import date_from_sql
+from huikuan.core.money import Cents, cents_sql, from_cents
 from huikuan.receivables.choices import AdjustmentKind
 from huikuan.receivables.figures import settled_status
 from huikuan.receivables.models import Adjustment, Allocation, Receipt
 
 ACTIVE = Q(reversed_on__isnull=True)
-WRITE_OFF = Q(kind=AdjustmentKind.WRITE_OFF)
-
-
-def _date(value: dt.date | str | None) -> dt.date | None:
-    if isinstance(value, str):  # SQLite gives an aggregate of dates back as text
-        return dt.date.fromisoformat(value)
-    return value
 
 
 def _dated_rows_totals(installment_id: int) -> dict[str, dict[str, Any]]:
@@ -36,7 +30,7 @@ def _dated_rows_totals(installment_id: int) -> dict[str, dict[str, Any]]:
 
     Plain SQL, one statement for both tables: every allocation that settles an installment runs
     it, and the ORM took longer to build the two aggregates than the database to answer them."""
-    cents = "CAST(ROUND(amount * 100) AS BIGINT)"
+    cents = cents_sql("amount")
     quote = connection.ops.quote_name
     parts = []
     for name, model, write_off in (
@@ -55,9 +49,9 @@ def _dated_rows_totals(installment_id: int) -> dict[str, dict[str, Any]]:
         name: {
             "active": active,
             "written_off": written_off,
-            "last_effective": _date(last_effective),
-            "last_reversed": _date(last_reversed),
-            "first_effective": _date(first_effective),
+            "last_effective": date_from_sql(last_effective),
+            "last_reversed": date_from_sql(last_reversed),
+            "first_effective": date_from_sql(first_effective),
         }
         for name, active, written_off, last_effective, last_reversed, first_effective in found
     }
@@ -84,12 +78,33 @@ def refresh_installment(installment: Installment) -> Installment:
         if figures[name]
     ]
     first_dates = [figures["first_effective"] for figures in (allocations, adjustments) if figures["first_effective"]]
-    installment.open_amount = installment.amount - collected - adjusted
+    return _settle_figures(
+        installment,
+        collected=collected,
+        credited=adjusted - written_off,
+        written_off=written_off,
+        last_dates=last_dates,
+        first_dates=first_dates,
+    )
+
+
+def _settle_figures(
+    installment: Installment,
+    *,
+    collected: Decimal,
+    credited: Decimal,
+    written_off: Decimal,
+    last_dates: list[dt.date],
+    first_dates: list[dt.date],
+) -> Installment:
+    """Write every maintained figure of an installment from the totals of its dated rows, and
+    refresh its contract's completion."""
+    installment.open_amount = installment.amount - collected - credited - written_off
     installment.collected_amount = collected
     settled = installment.open_amount == 0 and bool(last_dates)
     installment.settled_on = max(last_dates) if settled else None
     installment.settled_status = (
-        settled_status(collected=collected, credited=adjusted - written_off, written_off=written_off) if settled else ""
+        settled_status(collected=collected, credited=credited, written_off=written_off) if settled else ""
     )
     installment.first_effective_on = min(first_dates, default=None)
     rows.update(installment, ["open_amount", "collected_amount", "settled_status", "settled_on", "first_effective_on"])
@@ -106,17 +121,16 @@ def apply_allocation(installment: Installment, *, amount: Decimal, effective_on:
     open_amount = installment.open_amount - amount
     if open_amount <= 0 and installment.first_effective_on is None:
         # Its first dated row settles it at once (the common case: one receipt pays one
-        # installment). With no other row there is nothing to sum: the figures refresh_installment
-        # would compute follow from this allocation alone.
-        installment.open_amount = open_amount
-        installment.collected_amount += amount
-        installment.settled_on = installment.first_effective_on = effective_on
-        installment.settled_status = settled_status(collected=installment.collected_amount, credited=0, written_off=0)
-        rows.update(
-            installment, ["open_amount", "collected_amount", "settled_status", "settled_on", "first_effective_on"]
+        # installment). With no other row there is nothing to sum: this allocation is the totals.
+        zero = Decimal("0.00")
+        return _settle_figures(
+            installment,
+            collected=amount,
+            credited=zero,
+            written_off=zero,
+            last_dates=[effective_on],
+            first_dates=[effective_on],
         )
-        contract_refresh_completion(installment.contract)
-        return installment
     if open_amount <= 0:
         return refresh_installment(installment)
     installment.open_amount = open_amount
