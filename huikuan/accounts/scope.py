@@ -39,7 +39,7 @@ def scope_q(user: User, *, company: str = "company", owner: str | None = "custom
         return Q(pk__in=[])
     ids = company_ids(user)
     condition = Q() if ids is None else Q(**{f"{company}__in": ids})
-    if owner is None or user.is_superuser or user.scope in (Scope.COMPANY, Scope.GROUP):
+    if owner is None or sees_whole_companies(user):
         return condition
     if user.scope == Scope.TEAM and user.team_id:
         return condition & (Q(**{f"{owner}__team_id": user.team_id}) | Q(**{owner: user}))

@@ -2,7 +2,7 @@ from django.db.models import Q, QuerySet
 
 from huikuan.accounts.models import User
 from huikuan.accounts.roles import Scope
-from huikuan.accounts.scope import company_ids
+from huikuan.accounts.scope import company_ids, sees_whole_companies
 
 
 def users_visible_to(user: User) -> QuerySet[User]:
@@ -17,7 +17,7 @@ def users_visible_to(user: User) -> QuerySet[User]:
     users = User.objects.filter(is_active=True)
     if ids is not None:
         users = users.filter(company_id__in=ids)
-    if user.is_superuser or user.scope in (Scope.COMPANY, Scope.GROUP):
+    if sees_whole_companies(user):
         return users
     if user.scope == Scope.TEAM and user.team_id:
         return users.filter(Q(team_id=user.team_id) | Q(pk=user.pk))
