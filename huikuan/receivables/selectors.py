@@ -66,6 +66,8 @@ class InstallmentQuerySet(QuerySet[Installment]):
     figures_as_of: dt.date | None = None
     _count_parts: tuple[QuerySet[Installment], ...] | None = None
     _part_counts: tuple[int, ...] | None = None
+    # which of _part_counts stopped at a limit (count_up_to): that part has at least as many rows
+    _part_capped: tuple[bool, ...] = ()
 
     def with_figures_on(self, as_of: dt.date) -> InstallmentQuerySet:
         clone = self.all()
@@ -82,7 +84,20 @@ class InstallmentQuerySet(QuerySet[Installment]):
         if self._count_parts is None or self._result_cache is not None or self.query.is_sliced:
             return super().count()
         self._part_counts = tuple(part.count() for part in self._count_parts)
+        self._part_capped = (False,) * len(self._part_counts)
         return sum(self._part_counts)
+
+    def count_up_to(self, limit: int) -> int:
+        """The count, or ``limit`` when there are at least that many (``core.paging``): each part
+        is counted up to ``limit``, and a part that reaches it is read no further."""
+        if self._result_cache is not None:
+            return min(len(self._result_cache), limit)
+        if self._count_parts is None or self.query.is_sliced:
+            return self.order_by()[:limit].count()
+        counts = tuple(part.order_by()[:limit].count() for part in self._count_parts)
+        self._part_counts = counts
+        self._part_capped = tuple(size >= limit for size in counts)
+        return min(sum(counts), limit)
 
     def __getitem__(self, k: Any) -> Any:
         """A slice of a list counted in parts, in the list's order, is read part by part too,
@@ -113,7 +128,11 @@ class InstallmentQuerySet(QuerySet[Installment]):
         return [by_pk[pk] for pk in ids]
 
     def _slice_ids(self, parts: tuple[QuerySet[Installment], ...], start: int, stop: int) -> list[int]:
-        sizes = self._part_counts or tuple(part.count() for part in parts)
+        sizes = self._part_counts
+        capped = self._part_capped
+        if sizes is None:
+            sizes = tuple(part.count() for part in parts)
+            capped = (False,) * len(sizes)
         nulls_last = connections[self.db].features.nulls_order_largest
 
         def keyed(rows: Any) -> list[tuple[Any, ...]]:
@@ -122,7 +141,9 @@ class InstallmentQuerySet(QuerySet[Installment]):
 
         largest = max(range(len(parts)), key=lambda index: sizes[index])
         others = sum(sizes) - sizes[largest]
-        offset = max(0, start - others)
+        # Skipping the largest part's first rows needs the exact size of every other part; with
+        # two parts counted only up to a limit, each is read from its start (to ``stop``)
+        offset = max(0, start - others) if sum(capped) <= 1 else 0
         merged: list[tuple[Any, ...]] = []
         for index, part in enumerate(parts):
             if sizes[index] == 0:
@@ -130,7 +151,7 @@ class InstallmentQuerySet(QuerySet[Installment]):
             keys = part.order_by().values_list(*LIST_ORDER, "pk")
             if index == largest:
                 merged += [(*key, True) for key in keyed(keys.order_by(*LIST_ORDER)[offset:stop])]
-            elif sizes[index] <= SMALL_PART:
+            elif sizes[index] <= SMALL_PART and not capped[index]:
                 merged += [(*key, False) for key in keyed(keys)]
             else:
                 merged += [(*key, False) for key in keyed(keys.order_by(*LIST_ORDER)[:stop])]
@@ -179,6 +200,7 @@ class InstallmentQuerySet(QuerySet[Installment]):
         clone.figures_as_of = self.figures_as_of
         clone._count_parts = self._count_parts
         clone._part_counts = self._part_counts
+        clone._part_capped = self._part_capped
         return clone  # type: ignore[no-any-return]
 
     def _fetch_all(self) -> None:

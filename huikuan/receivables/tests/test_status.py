@@ -46,13 +46,18 @@ def ordered(user, as_of, **filters):
     ]
 
 
-def sliced_pages(user, as_of, **filters):
-    """The same list read in pages of 2, as the paginator reads them (count, then rows or ids)."""
+def sliced_pages(user, as_of, limit=None, **filters):
+    """The same list read in pages of 2, as the paginator reads them (count, then rows or ids).
+    With ``limit`` the parts are counted only up to it (``count_up_to``, core/paging.py), so that
+    the pages are read from parts whose sizes are not all known."""
     pages = []
     for start in range(0, 12, 2):
         rows = installment_list(user=user, filters=filters, as_of=as_of).order_by(*LIST_ORDER)
+        if limit is not None:
+            rows.count_up_to(limit)
         if start % 4:
-            rows.count()  # the sizes of the parts, as the paginator leaves them
+            if limit is None:
+                rows.count()  # the sizes of the parts, as the paginator leaves them
             pages += rows.values_list("pk", flat=True)[start : start + 2]
         else:
             pages += [row.pk for row in rows[start : start + 2]]
@@ -244,7 +249,13 @@ def test_status_filters_and_row_statuses_equal_a_decimal_recomputation(
                 assert listed(manager, as_of, status=status, partly_paid=True) == both
                 assert found == {pk for pk, f in rows.items() if f.status == status}
                 # a slice in the list order reads the parts one by one and merges them
-                assert sliced_pages(manager, as_of, status=status) == ordered(manager, as_of, status=status)
+                whole = ordered(manager, as_of, status=status)
+                assert sliced_pages(manager, as_of, status=status) == whole
+                # and so does a list whose parts were counted only up to a limit (core.paging)
+                for limit in (1, 3):
+                    assert sliced_pages(manager, as_of, limit=limit, status=status) == whole, (status, limit)
+                    capped = installment_list(user=manager, filters={"status": status}, as_of=as_of)
+                    assert capped.count_up_to(limit) == min(len(found), limit)
                 if status in OPEN_STATUSES:  # nothing settled is ever open, due or overdue
                     assert all(rows[pk].open > 0 for pk in found)
             for flag in (True, False):
