@@ -8,8 +8,9 @@ has more than (core/paging.py says why). ``page=last`` counts exactly."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
+from django.core.paginator import Page
 from django.utils.translation import gettext_lazy as _
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
@@ -52,7 +53,8 @@ class Pagination(PageNumberPagination):
         return _positive(request, self.page_query_param) or 1
 
     def get_paginated_response(self, data: Any) -> Response:
-        paginator = self.page.paginator
+        # paginate_queryset, which DRF calls first, set the page from django_paginator_class
+        paginator = cast("IdsFirstPaginator", cast("Page", self.page).paginator)
         return Response(
             {
                 "count": paginator.shown_count,

@@ -30,7 +30,8 @@ def test_a_list_longer_than_the_cap_says_more_than_and_still_pages(api_client, m
     first = page(client)
     # then: it says "more than 3", and page 2 follows
     assert (first["count"], first["count_exact"]) == (3, False)
-    assert first["next"] and first["previous"] is None
+    assert first["next"]
+    assert first["previous"] is None
     # and a page past the cap counts to its own end and one row further: still more
     third = page(client, page=3)
     assert (third["count"], third["count_exact"]) == (6, False)

@@ -2,7 +2,6 @@
 by a hash, the database refuses to change or delete one, and ``huikuan audit verify`` points at
 the first link a tampering hand broke."""
 
-
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, transaction
