@@ -89,7 +89,7 @@ class Installment(models.Model):
 
     The contracts app owns the plan columns (amount, dates, milestone, booking). The figure columns
     (``open_amount``, ``collected_amount``, ``settled_status``, ``settled_on``,
-    ``first_effective_on``) belong to receivables: only ``receivables.services.settlement`` writes
+    ``first_effective_on``, ``last_reversed_on``, ``first_collected_on``) belong to receivables: only ``receivables.services.settlement`` writes
     them, in the transaction that writes an allocation or adjustment, so today's figures and lists
     read indexed columns; the dated allocation and adjustment rows give the figures of any past
     date (receivables/DESIGN.md)."""
@@ -126,6 +126,18 @@ class Installment(models.Model):
         null=True,
         blank=True,
         help_text=_("The earliest date any allocation or adjustment of it took effect, reversed or not."),
+    )
+    last_reversed_on = models.DateField(
+        _("last reversal on"),
+        null=True,
+        blank=True,
+        help_text=_("The latest date one of its allocations or adjustments was reversed."),
+    )
+    first_collected_on = models.DateField(
+        _("first collected on"),
+        null=True,
+        blank=True,
+        help_text=_("The earliest date one of its allocations not reversed took effect."),
     )
 
     class Meta:
@@ -173,6 +185,8 @@ class Installment(models.Model):
                     "currency",
                     "due_date",
                     "amount",
+                    "last_reversed_on",
+                    "first_collected_on",
                 ],
                 name="installment_settled_cover_idx",
                 condition=models.Q(settled_on__isnull=False),
@@ -195,8 +209,9 @@ class Installment(models.Model):
                 name="installment_list_idx",
             ),
             models.Index(fields=["customer", "due_date", "contract", "sequence"], name="installment_customer_list_idx"),
-            # open installments in list order; first_effective_on lets a past date's open-now part
-            # (receivables.figures.status_parts) tell untouched from touched in the index alone
+            # open installments in list order; first_effective_on, last_reversed_on and
+            # first_collected_on let a past date's open-now part (receivables.figures.status_parts)
+            # tell in the index alone which installments need their rows summed
             models.Index(
                 fields=[
                     "company",
@@ -207,6 +222,8 @@ class Installment(models.Model):
                     "open_amount",
                     "collected_amount",
                     "first_effective_on",
+                    "last_reversed_on",
+                    "first_collected_on",
                 ],
                 name="installment_open_list_idx",
                 condition=models.Q(open_amount__gt=0),

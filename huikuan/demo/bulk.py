@@ -8,6 +8,8 @@ services would set them:
 - ``Installment.open_amount`` = amount − active allocations − active adjustments;
 - ``Installment.settled_on`` = the latest effective or reversal date of its rows when nothing is
   open, else null (``settlement.refresh_installment``);
+- ``Installment.last_reversed_on`` and ``first_collected_on`` = the latest reversal date of its
+  rows and the earliest effective date of its live allocations;
 - ``Receipt.allocated_amount`` = its active allocations (``settlement.refresh_receipt``);
 - a contract whose installments are all settled is completed on the latest of those dates
   (``contract_refresh_completion``); terminated contracts stay terminated.
@@ -96,7 +98,7 @@ FIELDS: dict[type[models.Model], tuple[str, ...]] = {
     Installment: (
         "id", "company", "contract", "customer", "sequence", "label", "currency", "amount", "due_date",
         "milestone", "offset_days", "offset_months", "is_retention", "booked_on", "open_amount", "settled_on",
-        "first_effective_on", "collected_amount", "settled_status",
+        "first_effective_on", "collected_amount", "settled_status", "last_reversed_on", "first_collected_on",
     ),
     Receipt: (
         "id", "created_by", "created_at", "reversed_on", "reversed_at", "reversed_by", "reversal_reason",
@@ -289,6 +291,8 @@ class BulkLoader:
                     _iso(first_effective_on),
                     fen(collected_cents),
                     settled_as,
+                    _iso(max(story.reversals, default=None)),
+                    _iso(min(story.live, default=None)),
                 )
             )
         status, closed_on = {
@@ -334,6 +338,8 @@ class ContractStory:
 
     dates: list[dt.date]
     effective: list[dt.date]
+    reversals: list[dt.date]
+    live: list[dt.date]
 
     def __init__(
         self,
@@ -353,6 +359,7 @@ class ContractStory:
         """Write the story of one installment; returns its open amount, settled date and first
         effective date today."""
         self.amount, self.open, self.collected, self.written_off = amount, amount, 0, 0
+        self.reversals, self.live = [], []  # reversal dates; effective dates of live allocations
         if self.booked is None:
             return amount, None, None
         self.installment, self.open, self.dates, self.effective = installment, amount, [], []
@@ -446,8 +453,10 @@ class ContractStory:
         if reversed_on is None:
             self.open -= amount
             self.collected += amount
+            self.live.append(on)
         else:
             self.dates.append(reversed_on)
+            self.reversals.append(reversed_on)
 
     def _adjust(self, kind: str, amount: int, on: dt.date, reason: str) -> None:
         loader = self.loader

@@ -75,9 +75,18 @@ def problems(company: Company) -> list[str]:
         dates = [d for r in own for d in (r.effective_on, r.reversed_on) if d]
         settled = max(dates) if expected == 0 and dates else None
         first = min((r.effective_on for r in own), default=None)
-        maintained = (installment.open_amount, installment.settled_on, installment.first_effective_on)
-        if maintained != (expected, settled, first):
-            found.append(f"installment {installment.pk}: {maintained}, expected {(expected, settled, first)}")
+        last_reversed = max((r.reversed_on for r in own if r.reversed_on), default=None)
+        live = (r.effective_on for r in own if isinstance(r, Allocation) and r.reversed_on is None)
+        wanted = (expected, settled, first, last_reversed, min(live, default=None))
+        maintained = (
+            installment.open_amount,
+            installment.settled_on,
+            installment.first_effective_on,
+            installment.last_reversed_on,
+            installment.first_collected_on,
+        )
+        if maintained != wanted:
+            found.append(f"installment {installment.pk}: {maintained}, expected {wanted}")
 
     allocated: dict[int, Decimal] = defaultdict(lambda: ZERO)
     for row in Allocation.objects.filter(company=company, reversed_on__isnull=True):

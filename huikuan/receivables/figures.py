@@ -115,11 +115,25 @@ def _untouched(as_of: dt.date) -> Q:
     return Q(first_effective_on__isnull=True) | Q(first_effective_on__gt=as_of)
 
 
+def _reversed_since(as_of: dt.date) -> Q:
+    """One of its rows was reversed after the date. Otherwise the rows in effect on the date are
+    the live rows dated by then, which only lowered the open amount from then to today: so one
+    open now, or settled after the date, was open on it (``status_parts``)."""
+    return Q(last_reversed_on__gt=as_of)
+
+
+def _not_reversed_since(as_of: dt.date) -> Q:
+    return Q(last_reversed_on__isnull=True) | Q(last_reversed_on__lte=as_of)
+
+
 def _recent(as_of: dt.date) -> Q:
-    """Installments whose figures on a past date need their rows summed: touched by then, and
-    open now or settled after it. The others were either untouched (open for the whole amount)
-    or settled by then and unchanged since (today's columns hold)."""
-    return Q(first_effective_on__lte=as_of) & (Q(open_amount__gt=0) | Q(settled_on__gt=as_of))
+    """Installments whose figures on a past date need their rows summed: touched by then, open
+    now or settled after it, and with a row reversed after it. The others were untouched (open
+    for the whole amount), settled by then and unchanged since (today's columns hold), or open
+    on the date with no reversal since (``_reversed_since``)."""
+    return (
+        Q(first_effective_on__lte=as_of) & (Q(open_amount__gt=0) | Q(settled_on__gt=as_of)) & _reversed_since(as_of)
+    )
 
 
 def _either(parts: Sequence[Q]) -> Q:
@@ -147,9 +161,12 @@ def status_parts(as_of: dt.date) -> dict[str, tuple[Q, ...]]:
     they read columns too, except for the ``_recent`` installments, whose figures on the date come
     from their rows (the cent annotations of ``with_past_cents``): an untouched installment was
     open for its whole amount; one settled by then reads today's ``settled_status``, unchanged
-    since. An installment is either open now or settled on ``settled_on`` (the settlement keeps
-    the two together), so "not settled by the date" is open now, or settled after it: the parts
-    split on that, which the partial indexes of open and of settled installments answer."""
+    since; one not settled by then with no row reversed since was open on the date
+    (``_reversed_since``), and partly paid if a live allocation is dated by then. So only the few
+    installments with a reversal after the date have their rows summed. An installment is either
+    open now or settled on ``settled_on`` (the settlement keeps the two together), so "not settled
+    by the date" is open now, or settled after it: the parts split on that, which the partial
+    indexes of open and of settled installments answer."""
     booked = Q(booked_on__lte=as_of)
     parts: dict[str, tuple[Q, ...]] = {}
     if uses_maintained_columns(as_of):
@@ -159,19 +176,20 @@ def status_parts(as_of: dt.date) -> dict[str, tuple[Q, ...]]:
             # settled_on is set exactly when open_amount is 0; naming it lets the partial index answer
             parts[status] = (booked & Q(open_amount=0, settled_on__isnull=False, settled_status=status),)
         return parts
-    touched = Q(first_effective_on__lte=as_of)
+    summed = Q(first_effective_on__lte=as_of) & _reversed_since(as_of)
     not_settled_then = (Q(open_amount__gt=0), Q(settled_on__gt=as_of))
     for status, due in _due_rules(as_of).items():
-        # untouched by then (open for the whole amount), or touched and still open by its rows
+        # open on the date by its columns (untouched by then, or no row reversed since), or
+        # touched with a row reversed since and still open by its rows
         parts[status] = tuple(
             booked & due & now & condition
-            for condition in (_untouched(as_of), touched & Q(open_cents__gt=0))
+            for condition in (_untouched(as_of) | _not_reversed_since(as_of), summed & Q(open_cents__gt=0))
             for now in not_settled_then
         )
     by_rows = _settled_rules("collected_cents", "credited_cents", "written_off_cents")
     for status, split in by_rows.items():
         unchanged = booked & Q(settled_on__lte=as_of, settled_status=status)
-        parts[status] = (unchanged, *(booked & now & touched & Q(open_cents=0) & split for now in not_settled_then))
+        parts[status] = (unchanged, *(booked & now & summed & Q(open_cents=0) & split for now in not_settled_then))
     return parts
 
 
@@ -186,8 +204,15 @@ def partly_paid_parts(as_of: dt.date) -> tuple[Q, ...]:
     booked = Q(booked_on__lte=as_of)
     if uses_maintained_columns(as_of):
         return (booked & Q(open_amount__gt=0, collected_amount__gt=0),)
-    summed = Q(first_effective_on__lte=as_of, open_cents__gt=0, collected_cents__gt=0)
-    return tuple(booked & now & summed for now in (Q(open_amount__gt=0), Q(settled_on__gt=as_of)))
+    # open on the date by its columns, with a live allocation dated by then (no reversal since:
+    # the live rows are the rows in effect), or summed by its rows
+    by_columns = _not_reversed_since(as_of) & Q(first_collected_on__lte=as_of)
+    summed = Q(first_effective_on__lte=as_of, open_cents__gt=0, collected_cents__gt=0) & _reversed_since(as_of)
+    return tuple(
+        booked & now & condition
+        for condition in (by_columns, summed)
+        for now in (Q(open_amount__gt=0), Q(settled_on__gt=as_of))
+    )
 
 
 def needs_past_cents(as_of: dt.date) -> bool:

@@ -21,6 +21,7 @@ from huikuan.receivables.figures import settled_status
 from huikuan.receivables.models import Adjustment, Allocation, Receipt
 
 ACTIVE = Q(reversed_on__isnull=True)
+SETTLED_FIGURES = ("open_amount", "collected_amount", "settled_status", "settled_on", "first_effective_on")
 
 
 def _dated_rows_totals(installment_id: int) -> dict[str, dict[str, Any]]:
@@ -39,7 +40,8 @@ def _dated_rows_totals(installment_id: int) -> dict[str, dict[str, Any]]:
     ):
         parts.append(
             f"SELECT '{name}', SUM(CASE WHEN reversed_on IS NULL THEN {cents} END), {write_off},"  # noqa: S608
-            f" MAX(effective_on), MAX(reversed_on), MIN(effective_on) FROM {quote(model._meta.db_table)}"
+            f" MAX(effective_on), MAX(reversed_on), MIN(effective_on),"
+            f" MIN(CASE WHEN reversed_on IS NULL THEN effective_on END) FROM {quote(model._meta.db_table)}"
             " WHERE installment_id = %s"
         )
     with connection.cursor() as cursor:
@@ -52,8 +54,9 @@ def _dated_rows_totals(installment_id: int) -> dict[str, dict[str, Any]]:
             "last_effective": date_from_sql(last_effective),
             "last_reversed": date_from_sql(last_reversed),
             "first_effective": date_from_sql(first_effective),
+            "first_live": date_from_sql(first_live),
         }
-        for name, active, written_off, last_effective, last_reversed, first_effective in found
+        for name, active, written_off, last_effective, last_reversed, first_effective, first_live in found
     }
 
 
@@ -66,7 +69,11 @@ def refresh_installment(installment: Installment) -> Installment:
     on the open amount stays zero, so a past-date report can skip installments settled by then.
     ``settled_status`` says what cleared it (``figures.settled_status``), blank while open.
     ``first_effective_on`` is the earliest date any of its rows took effect: before it the open
-    amount is the whole amount, so a past-date report sums rows only for installments touched by then."""
+    amount is the whole amount, so a past-date report sums rows only for installments touched by then.
+    ``last_reversed_on`` is the latest date one of its rows was reversed and ``first_collected_on``
+    the earliest date one of its allocations still in effect took effect: on a date no reversal
+    came after, its rows in effect are the live ones dated by then, so whether it was open or partly
+    paid follows from the columns (``figures.status_parts``)."""
     totals = _dated_rows_totals(installment.pk)
     allocations, adjustments = totals["allocations"], totals["adjustments"]
     collected, adjusted = from_cents(allocations["active"]), from_cents(adjustments["active"])
@@ -78,6 +85,9 @@ def refresh_installment(installment: Installment) -> Installment:
         if figures[name]
     ]
     first_dates = [figures["first_effective"] for figures in (allocations, adjustments) if figures["first_effective"]]
+    reversals = [figures["last_reversed"] for figures in (allocations, adjustments) if figures["last_reversed"]]
+    installment.last_reversed_on = max(reversals, default=None)
+    installment.first_collected_on = allocations["first_live"]
     return _settle_figures(
         installment,
         collected=collected,
@@ -98,7 +108,8 @@ def _settle_figures(
     first_dates: list[dt.date],
 ) -> Installment:
     """Write every maintained figure of an installment from the totals of its dated rows, and
-    refresh its contract's completion."""
+    refresh its contract's completion. The caller has set ``last_reversed_on`` and
+    ``first_collected_on``."""
     installment.open_amount = installment.amount - collected - credited - written_off
     installment.collected_amount = collected
     settled = installment.open_amount == 0 and bool(last_dates)
@@ -107,7 +118,7 @@ def _settle_figures(
         settled_status(collected=collected, credited=credited, written_off=written_off) if settled else ""
     )
     installment.first_effective_on = min(first_dates, default=None)
-    rows.update(installment, ["open_amount", "collected_amount", "settled_status", "settled_on", "first_effective_on"])
+    rows.update(installment, [*SETTLED_FIGURES, "last_reversed_on", "first_collected_on"])
     contract_refresh_completion(installment.contract)
     return installment
 
@@ -123,6 +134,7 @@ def apply_allocation(installment: Installment, *, amount: Decimal, effective_on:
         # Its first dated row settles it at once (the common case: one receipt pays one
         # installment). With no other row there is nothing to sum: this allocation is the totals.
         zero = Decimal("0.00")
+        installment.first_collected_on = effective_on
         return _settle_figures(
             installment,
             collected=amount,
@@ -136,7 +148,8 @@ def apply_allocation(installment: Installment, *, amount: Decimal, effective_on:
     installment.open_amount = open_amount
     installment.collected_amount += amount
     installment.first_effective_on = min(filter(None, (installment.first_effective_on, effective_on)))
-    rows.update(installment, ["open_amount", "collected_amount", "first_effective_on"])
+    installment.first_collected_on = min(filter(None, (installment.first_collected_on, effective_on)))
+    rows.update(installment, ["open_amount", "collected_amount", "first_effective_on", "first_collected_on"])
     return installment
 
 
