@@ -89,10 +89,10 @@ class Installment(models.Model):
 
     The contracts app owns the plan columns (amount, dates, milestone, booking). The figure columns
     (``open_amount``, ``collected_amount``, ``settled_status``, ``settled_on``,
-    ``first_effective_on``, ``last_reversed_on``, ``first_collected_on``) belong to receivables: only ``receivables.services.settlement`` writes
-    them, in the transaction that writes an allocation or adjustment, so today's figures and lists
-    read indexed columns; the dated allocation and adjustment rows give the figures of any past
-    date (receivables/DESIGN.md)."""
+    ``first_effective_on``, ``last_reversed_on``, ``first_collected_on``) belong to receivables:
+    only ``receivables.services.settlement`` writes them, in the transaction that writes an
+    allocation or adjustment, so today's figures and lists read indexed columns; the dated
+    allocation and adjustment rows give the figures of any past date (receivables/DESIGN.md)."""
 
     company = models.ForeignKey("accounts.Company", on_delete=models.PROTECT, verbose_name=_("company"))
     contract = models.ForeignKey(
@@ -205,10 +205,30 @@ class Installment(models.Model):
                     "first_effective_on",
                     "settled_status",
                     "amount",
+                    "last_reversed_on",
+                    "first_collected_on",
                 ],
                 name="installment_list_idx",
             ),
             models.Index(fields=["customer", "due_date", "contract", "sequence"], name="installment_customer_list_idx"),
+            # the few installments with a row reversed after a past date, whose figures on that
+            # date are summed from their rows (receivables.figures._reversed_since)
+            models.Index(
+                fields=[
+                    "company",
+                    "last_reversed_on",
+                    "due_date",
+                    "contract",
+                    "sequence",
+                    "booked_on",
+                    "open_amount",
+                    "settled_on",
+                    "first_effective_on",
+                    "amount",
+                ],
+                name="installment_reversed_idx",
+                condition=models.Q(last_reversed_on__isnull=False),
+            ),
             # open installments in list order; first_effective_on, last_reversed_on and
             # first_collected_on let a past date's open-now part (receivables.figures.status_parts)
             # tell in the index alone which installments need their rows summed

@@ -131,9 +131,7 @@ def _recent(as_of: dt.date) -> Q:
     now or settled after it, and with a row reversed after it. The others were untouched (open
     for the whole amount), settled by then and unchanged since (today's columns hold), or open
     on the date with no reversal since (``_reversed_since``)."""
-    return (
-        Q(first_effective_on__lte=as_of) & (Q(open_amount__gt=0) | Q(settled_on__gt=as_of)) & _reversed_since(as_of)
-    )
+    return Q(first_effective_on__lte=as_of) & (Q(open_amount__gt=0) | Q(settled_on__gt=as_of)) & _reversed_since(as_of)
 
 
 def _either(parts: Sequence[Q]) -> Q:

@@ -22,6 +22,7 @@ from huikuan.accounts.models import User
 from huikuan.accounts.scope import restrict, sees_whole_companies
 from huikuan.contracts.models import Contract, Installment, Milestone
 from huikuan.contracts.selectors import contract_list
+from huikuan.core.paging import count_keys
 from huikuan.receivables import figures
 from huikuan.receivables.filters import InstallmentFilter, ReceiptFilter
 from huikuan.receivables.models import Adjustment, Allocation, Receipt
@@ -93,8 +94,8 @@ class InstallmentQuerySet(QuerySet[Installment]):
         if self._result_cache is not None:
             return min(len(self._result_cache), limit)
         if self._count_parts is None or self.query.is_sliced:
-            return self.order_by()[:limit].count()
-        counts = tuple(part.order_by()[:limit].count() for part in self._count_parts)
+            return count_keys(self, limit)
+        counts = tuple(count_keys(part, limit) for part in self._count_parts)
         self._part_counts = counts
         self._part_capped = tuple(size >= limit for size in counts)
         return min(sum(counts), limit)

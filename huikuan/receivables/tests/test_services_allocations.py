@@ -300,3 +300,25 @@ def test_allocations_never_exceed_receipts_or_installments(clerk, receive, insta
                 live = sum(a.amount for a in installment.allocations.filter(reversed_on__isnull=True))
                 assert installment.open_amount == installment.amount - live >= 0
         transaction.set_rollback(True)
+
+
+def test_the_reversal_and_first_collection_dates_are_kept_on_every_path(clerk, receive, installments):
+    # given: a partial allocation (in place), then one that settles (summed again)
+    first = installments[0]
+    early = allocation_create(actor=clerk, receipt=receive("1000.00"), installment=first, amount=D("1000.00"))
+    fresh(first)
+    assert (first.first_collected_on, first.last_reversed_on) == (dt.date(2025, 2, 10), None)
+    late = receive("2000.00", on=dt.date(2025, 3, 1))
+    allocation_create(actor=clerk, receipt=late, installment=first, amount=D("2000.00"))
+    fresh(first)
+    assert (first.first_collected_on, first.last_reversed_on) == (dt.date(2025, 2, 10), None)
+    # when: the early one is reversed
+    allocation_reverse(actor=clerk, allocation=early, reason="退票", reversed_on=dt.date(2025, 3, 5))
+    # then: the first collection still in effect is the later one, and the reversal is dated
+    fresh(first)
+    assert (first.first_collected_on, first.last_reversed_on) == (dt.date(2025, 3, 1), dt.date(2025, 3, 5))
+    # and a first row that settles an installment at once dates its collection too
+    second = installments[1]
+    allocation_create(actor=clerk, receipt=receive(str(second.amount)), installment=second, amount=second.amount)
+    fresh(second)
+    assert (second.first_collected_on, second.last_reversed_on) == (dt.date(2025, 2, 10), None)
