@@ -209,8 +209,13 @@ class Installment(models.Model):
                     "first_collected_on",
                 ],
                 name="installment_list_idx",
+                include=["id"],  # PostgreSQL: pages of ids from the index alone (SQLite has the rowid)
             ),
-            models.Index(fields=["customer", "due_date", "contract", "sequence"], name="installment_customer_list_idx"),
+            models.Index(
+                fields=["customer", "due_date", "contract", "sequence"],
+                name="installment_customer_list_idx",
+                include=["id"],
+            ),
             # the few installments with a row reversed after a past date, whose figures on that
             # date are summed from their rows (receivables.figures._reversed_since)
             models.Index(
@@ -227,6 +232,7 @@ class Installment(models.Model):
                     "amount",
                 ],
                 name="installment_reversed_idx",
+                include=["id"],  # PostgreSQL: pages of ids from the index alone (SQLite has the rowid)
                 condition=models.Q(last_reversed_on__isnull=False),
             ),
             # open installments in list order; first_effective_on, last_reversed_on and
@@ -246,6 +252,7 @@ class Installment(models.Model):
                     "first_collected_on",
                 ],
                 name="installment_open_list_idx",
+                include=["id"],  # PostgreSQL: pages of ids from the index alone (SQLite has the rowid)
                 condition=models.Q(open_amount__gt=0),
             ),
             models.Index(
@@ -260,6 +267,7 @@ class Installment(models.Model):
                     "settled_on",
                 ],
                 name="installment_settled_list_idx",
+                include=["id"],  # PostgreSQL: pages of ids from the index alone (SQLite has the rowid)
                 condition=models.Q(settled_on__isnull=False),
             ),
         ]

@@ -102,11 +102,14 @@ def _settled_rules(collected: str, credited: str, written_off: str) -> dict[str,
     }
 
 
-def _due_rules(as_of: dt.date) -> dict[str, Q]:
+def _due_rules(as_of: dt.date) -> dict[str, tuple[Q, ...]]:
+    """The due-date condition of each open status, as disjoint parts that are each one range of
+    the list index: "due later or waiting on a milestone" as one OR makes the database walk the
+    index from its start past every installment due by then (the NULLs sort at one end)."""
     return {
-        InstallmentStatus.NOT_DUE: Q(due_date__isnull=True) | Q(due_date__gt=as_of),
-        InstallmentStatus.DUE: Q(due_date=as_of),
-        InstallmentStatus.OVERDUE: Q(due_date__lt=as_of),
+        InstallmentStatus.NOT_DUE: (Q(due_date__gt=as_of), Q(due_date__isnull=True)),
+        InstallmentStatus.DUE: (Q(due_date=as_of),),
+        InstallmentStatus.OVERDUE: (Q(due_date__lt=as_of),),
     }
 
 
@@ -168,19 +171,20 @@ def status_parts(as_of: dt.date) -> dict[str, tuple[Q, ...]]:
     booked = Q(booked_on__lte=as_of)
     parts: dict[str, tuple[Q, ...]] = {}
     if uses_maintained_columns(as_of):
-        for status, due in _due_rules(as_of).items():
-            parts[status] = (booked & Q(open_amount__gt=0) & due,)
+        for status, dues in _due_rules(as_of).items():
+            parts[status] = tuple(booked & Q(open_amount__gt=0) & due for due in dues)
         for status in (InstallmentStatus.PAID, InstallmentStatus.CREDITED, InstallmentStatus.WRITTEN_OFF):
             # settled_on is set exactly when open_amount is 0; naming it lets the partial index answer
             parts[status] = (booked & Q(open_amount=0, settled_on__isnull=False, settled_status=status),)
         return parts
     summed = Q(first_effective_on__lte=as_of) & _reversed_since(as_of)
     not_settled_then = (Q(open_amount__gt=0), Q(settled_on__gt=as_of))
-    for status, due in _due_rules(as_of).items():
+    for status, dues in _due_rules(as_of).items():
         # open on the date by its columns (untouched by then, or no row reversed since), or
         # touched with a row reversed since and still open by its rows
         parts[status] = tuple(
             booked & due & now & condition
+            for due in dues
             for condition in (_untouched(as_of) | _not_reversed_since(as_of), summed & Q(open_cents__gt=0))
             for now in not_settled_then
         )

@@ -262,6 +262,8 @@ def allocation_suggest(*, receipt: Receipt, amount: Decimal | None = None) -> li
 
 def _mentions(memo: str, number: str) -> bool:
     """The number appears in the memo as a whole token (HT-2025-00012 not inside HT-2025-000123)."""
+    if number not in memo:  # most candidates: no pattern compiled for a number never mentioned
+        return False
     return re.search(rf"(?<![0-9A-Z]){re.escape(number)}(?![0-9A-Z])", memo) is not None
 
 

@@ -109,3 +109,43 @@ def test_a_narrow_past_status_list_is_one_query_with_the_same_rows(manager, rep,
     assert sorted(row.pk for row in by_customer) == expected
     assert by_customer.count() == len(expected)
     assert sorted(row.pk for row in by_scope) == sorted(row.pk for row in wide if row.customer.owner_id == rep.pk)
+
+
+@pytest.mark.parametrize("as_of", [dt.date(2025, 3, 15), None])
+def test_a_not_due_list_pages_the_due_later_and_the_milestone_pending_parts_in_order(
+    manager, make_customer, make_contract, as_of
+):
+    # given: installments due later and installments waiting on a milestone (no due date), which
+    # the not-due list reads as two parts (one range of the list index each)
+    from huikuan.contracts.services import contract_activate, contract_set_installments
+    from huikuan.core.dates import today
+
+    as_of = as_of or today()
+    customer = make_customer()
+    for day in (3, 1, 2):
+        contract = make_contract(customer, [("300.00", dt.date(2030, 1, day))], activate=False)
+        plan = [
+            {"amount": D("100.00"), "due_date": dt.date(2030, 1, day)},
+            {"amount": D("200.00"), "milestone": "acceptance", "offset_days": 30},
+        ]
+        contract_set_installments(actor=manager, contract=contract, installments=plan)
+        contract_activate(actor=manager, contract=contract)
+    order = ("due_date", "contract_id", "sequence")
+
+    def rows():
+        return installment_list(user=manager, filters={"status": "not_due"}, as_of=as_of).order_by(*order)
+
+    whole = [row.pk for row in rows().iterator()]
+    assert len(whole) == 6
+    assert rows()._count_parts is not None
+    # then: every slice merges the parts in the database's order (NULLs first on SQLite, last on
+    # PostgreSQL), whether the parts were counted exactly or only up to a limit
+    for limit in (None, 1, 2):
+        for start, stop in ((0, 2), (1, 4), (3, 6), (0, 50), (5, 6)):
+            listed = rows()
+            if limit is None:
+                listed.count()
+            else:
+                listed.count_up_to(limit)
+            assert listed.values_list("pk", flat=True)[start:stop] == whole[start:stop], (limit, start, stop)
+            assert [row.pk for row in rows()[start:stop]] == whole[start:stop]
