@@ -129,45 +129,108 @@ class InstallmentQuerySet(QuerySet[Installment]):
         return [by_pk[pk] for pk in ids]
 
     def _slice_ids(self, parts: tuple[QuerySet[Installment], ...], start: int, stop: int) -> list[int]:
-        sizes = self._part_counts
-        capped = self._part_capped
-        if sizes is None:
-            sizes = tuple(part.count() for part in parts)
-            capped = (False,) * len(sizes)
+        # what count or count_up_to found (a size that reached the limit is a lower bound)
+        sizes: list[int] = list(self._part_counts or ())
+        capped: list[bool] = list(self._part_capped)
+        if self._part_counts is None:
+            sizes = [part.count() for part in parts]
+            capped = [False] * len(sizes)
         nulls_last = connections[self.db].features.nulls_order_largest
 
         def keyed(rows: Any) -> list[tuple[Any, ...]]:
             # the database's order of (due_date, contract, sequence), nulls where it puts them
             return [((due is None) == nulls_last, due, contract, sequence, pk) for due, contract, sequence, pk in rows]
 
-        largest = max(range(len(parts)), key=lambda index: sizes[index])
-        others = sum(sizes) - sizes[largest]
+        def keys(index: int) -> QuerySet[Installment, tuple[Any, ...]]:
+            return parts[index].order_by().values_list(*LIST_ORDER, "pk")
+
+        # A small part is read whole, without an order, through its own index (ordered and limited,
+        # the database may walk the list index instead, evaluating the part on every row to find a
+        # few); of a large one only its first and last keys
+        whole: dict[int, list[tuple[Any, ...]]] = {}
+        spans: list[tuple[tuple[Any, ...], tuple[Any, ...], int]] = []
+        for index, size in enumerate(sizes):
+            if size == 0:
+                continue
+            if size <= SMALL_PART and not capped[index]:
+                whole[index] = sorted(keyed(keys(index)), key=lambda row: row[:4])
+                if whole[index]:
+                    spans.append((whole[index][0], whole[index][-1], index))
+                continue
+            backwards = [f"-{name}" for name in LIST_ORDER]
+            first, last = keyed(keys(index).order_by(*LIST_ORDER)[:1]), keyed(keys(index).order_by(*backwards)[:1])
+            if first and last:
+                spans.append((first[0], last[0], index))
+        # Parts whose key ranges do not overlap follow one another (those waiting on a milestone,
+        # without a due date, before or after those with one): a slice is read from the group of
+        # overlapping parts it falls in, not merged from every part
+        groups: list[list[int]] = []
+        reach: tuple[Any, ...] | None = None
+        for first_key, last_key, index in sorted(spans, key=lambda span: span[0][:4]):
+            if reach is None or first_key[:4] > reach[:4]:
+                groups.append([])
+                reach = last_key
+            groups[-1].append(index)
+            reach = max(reach, last_key, key=lambda key: key[:4])
+        ids: list[int] = []
+        before = 0  # rows of the groups passed
+        for group in groups:
+            size = sum(sizes[index] for index in group)
+            open_ended = any(capped[index] for index in group)
+            if open_ended and before + size < stop:
+                # counted up to a limit below the slice's end (never so from the paginator, whose
+                # limit is past the page): where the next group starts needs this one's exact size
+                for index in group:
+                    sizes[index], capped[index] = parts[index].count(), False
+                size, open_ended = sum(sizes[index] for index in group), False
+            if not open_ended and before + size <= start:
+                before += size
+                continue
+            ids += self._merge_slice(group, sizes, capped, whole, keyed, keys, max(0, start - before), stop - before)
+            if open_ended or before + size >= stop:
+                break
+            before += size
+        return ids
+
+    @staticmethod
+    def _merge_slice(
+        group: list[int],
+        sizes: Sequence[int],
+        capped: Sequence[bool],
+        whole: dict[int, list[tuple[Any, ...]]],
+        keyed: Any,
+        keys: Any,
+        start: int,
+        stop: int,
+    ) -> list[int]:
+        """The ids of rows ``start`` to ``stop`` of the union of overlapping parts, merged here.
+        Of the largest part only the window that can reach the slice is read: its rows from index
+        ``start`` − (rows of all the other parts) on."""
+        largest = max(group, key=lambda index: sizes[index])
+        others = sum(sizes[index] for index in group) - sizes[largest]
         # Skipping the largest part's first rows needs the exact size of every other part; with
         # two parts counted only up to a limit, each is read from its start (to ``stop``)
-        offset = max(0, start - others) if sum(capped) <= 1 else 0
+        offset = max(0, start - others) if sum(capped[index] for index in group) <= 1 else 0
         merged: list[tuple[Any, ...]] = []
-        for index, part in enumerate(parts):
-            if sizes[index] == 0:
-                continue
-            keys = part.order_by().values_list(*LIST_ORDER, "pk")
-            if index == largest:
-                merged += [(*key, True) for key in keyed(keys.order_by(*LIST_ORDER)[offset:stop])]
-            elif sizes[index] <= SMALL_PART and not capped[index]:
-                merged += [(*key, False) for key in keyed(keys)]
+        for index in group:
+            if index == largest and index not in whole:
+                merged += [(*key, True) for key in keyed(keys(index).order_by(*LIST_ORDER)[offset:stop])]
+            elif index == largest:
+                merged += [(*key, True) for key in whole[index][offset:stop]]
+            elif index in whole:
+                merged += [(*key, False) for key in whole[index]]
             else:
-                merged += [(*key, False) for key in keyed(keys.order_by(*LIST_ORDER)[:stop])]
+                merged += [(*key, False) for key in keyed(keys(index).order_by(*LIST_ORDER)[:stop])]
         merged.sort(key=lambda row: row[:4])
+        begin = 0
         if offset:
             # the largest part's first row read is at or before ``start``; the rows of the other
             # parts before it are before the slice, and it stands after all of them
             first = next((position for position, row in enumerate(merged) if row[-1]), None)
             if first is None:  # the slice starts past the last row
                 return []
-            before = first
             merged = merged[first:]
-            begin = offset + before
-        else:
-            begin = 0
+            begin = offset + first
         return [row[-2] for row in merged[max(0, start - begin) : max(0, stop - begin)]]
 
     def _filter_or_exclude(self, negate: bool, args: Any, kwargs: Any) -> InstallmentQuerySet:  # type: ignore[override]
