@@ -187,8 +187,11 @@ class Installment(models.Model):
                     "amount",
                     "last_reversed_on",
                     "first_collected_on",
+                    "contract",
+                    "sequence",
                 ],
                 name="installment_settled_cover_idx",
+                include=["id"],
                 condition=models.Q(settled_on__isnull=False),
             ),
             # the lists, in their order (due date, contract, sequence), with every column their
@@ -211,8 +214,23 @@ class Installment(models.Model):
                 name="installment_list_idx",
                 include=["id"],  # PostgreSQL: pages of ids from the index alone (SQLite has the rowid)
             ),
+            # one customer's list, in list order, with every column its filters read
             models.Index(
-                fields=["customer", "due_date", "contract", "sequence"],
+                fields=[
+                    "customer",
+                    "company",
+                    "due_date",
+                    "contract",
+                    "sequence",
+                    "booked_on",
+                    "open_amount",
+                    "collected_amount",
+                    "settled_on",
+                    "settled_status",
+                    "first_effective_on",
+                    "last_reversed_on",
+                    "first_collected_on",
+                ],
                 name="installment_customer_list_idx",
                 include=["id"],
             ),
