@@ -154,7 +154,7 @@ def status_rules(as_of: dt.date) -> dict[str, Q]:
     return {status: _either(parts) for status, parts in status_parts(as_of).items()}
 
 
-def status_parts(as_of: dt.date) -> dict[str, tuple[Q, ...]]:
+def status_parts(as_of: dt.date, *, partly_paid: bool | None = None) -> dict[str, tuple[Q, ...]]:
     """Each status's filter on a date as disjoint parts, each read through one index, so that a
     list counts a status part by part instead of scanning every installment due by then.
 
@@ -167,31 +167,52 @@ def status_parts(as_of: dt.date) -> dict[str, tuple[Q, ...]]:
     installments with a reversal after the date have their rows summed. An installment is either
     open now or settled on ``settled_on`` (the settlement keeps the two together), so "not settled
     by the date" is open now, or settled after it: the parts split on that, which the partial
-    indexes of open and of settled installments answer."""
+    indexes of open and of settled installments answer.
+
+    With ``partly_paid`` the parts are those of the status and ``partly_paid_rule`` (or its
+    complement) together, each part narrowed by the condition that holds for its kind of row: the
+    list filters both at once without an OR inside every part (a settled status has no part that is
+    partly paid)."""
     booked = Q(booked_on__lte=as_of)
     parts: dict[str, tuple[Q, ...]] = {}
+    settled = (InstallmentStatus.PAID, InstallmentStatus.CREDITED, InstallmentStatus.WRITTEN_OFF)
     if uses_maintained_columns(as_of):
+        collected = {None: Q(), True: Q(collected_amount__gt=0), False: Q(collected_amount=0)}[partly_paid]
         for status, dues in _due_rules(as_of).items():
-            parts[status] = tuple(booked & Q(open_amount__gt=0) & due for due in dues)
-        for status in (InstallmentStatus.PAID, InstallmentStatus.CREDITED, InstallmentStatus.WRITTEN_OFF):
+            parts[status] = tuple(booked & Q(open_amount__gt=0) & due & collected for due in dues)
+        for status in settled:
             # settled_on is set exactly when open_amount is 0; naming it lets the partial index answer
-            parts[status] = (booked & Q(open_amount=0, settled_on__isnull=False, settled_status=status),)
+            only = booked & Q(open_amount=0, settled_on__isnull=False, settled_status=status)
+            parts[status] = () if partly_paid else (only,)
         return parts
     summed = Q(first_effective_on__lte=as_of) & _reversed_since(as_of)
     not_settled_then = (Q(open_amount__gt=0), Q(settled_on__gt=as_of))
+    # open on the date by its columns (untouched by then, or no row reversed since: partly paid when
+    # a live allocation is dated by then), or touched with a row reversed since and open by its rows
+    by_columns = _untouched(as_of) | _not_reversed_since(as_of)
+    by_rows = summed & Q(open_cents__gt=0)
+    if partly_paid is not None:
+        collected_by_then = _not_reversed_since(as_of) & Q(first_collected_on__lte=as_of)
+        nothing_by_then = Q(first_collected_on__isnull=True) | Q(first_collected_on__gt=as_of)
+        by_columns &= collected_by_then if partly_paid else nothing_by_then
+        by_rows &= Q(collected_cents__gt=0) if partly_paid else Q(collected_cents=0)
     for status, dues in _due_rules(as_of).items():
-        # open on the date by its columns (untouched by then, or no row reversed since), or
-        # touched with a row reversed since and still open by its rows
         parts[status] = tuple(
             booked & due & now & condition
             for due in dues
-            for condition in (_untouched(as_of) | _not_reversed_since(as_of), summed & Q(open_cents__gt=0))
+            for condition in (by_columns, by_rows)
             for now in not_settled_then
         )
-    by_rows = _settled_rules("collected_cents", "credited_cents", "written_off_cents")
-    for status, split in by_rows.items():
+    for status, split in _settled_rules("collected_cents", "credited_cents", "written_off_cents").items():
         unchanged = booked & Q(settled_on__lte=as_of, settled_status=status)
-        parts[status] = (unchanged, *(booked & now & summed & Q(open_cents=0) & split for now in not_settled_then))
+        parts[status] = (
+            ()
+            if partly_paid
+            else (
+                unchanged,
+                *(booked & now & summed & Q(open_cents=0) & split for now in not_settled_then),
+            )
+        )
     return parts
 
 

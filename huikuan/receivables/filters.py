@@ -83,9 +83,16 @@ class InstallmentFilter(django_filters.FilterSet):
         return matching
 
     def filter_status(self, queryset: QuerySet[Installment], name: str, value: str) -> QuerySet[Installment]:
-        return self._by_rule(queryset, figures.status_parts(self.as_of)[value])
+        # with partly_paid too, both in one set of parts (figures.status_parts)
+        partly_paid = self.form.cleaned_data.get("partly_paid")
+        parts = figures.status_parts(self.as_of, partly_paid=partly_paid)[value]
+        if not parts:  # a settled status is never partly paid
+            return queryset.none()
+        return self._by_rule(queryset, parts)
 
     def filter_partly_paid(self, queryset: QuerySet[Installment], name: str, value: bool) -> QuerySet[Installment]:
+        if self.form.cleaned_data.get("status"):
+            return queryset  # applied with the status
         parts = figures.partly_paid_parts(self.as_of)
         if value:
             return self._by_rule(queryset, parts)

@@ -247,6 +247,9 @@ def test_status_filters_and_row_statuses_equal_a_decimal_recomputation(
                 both = {pk for pk, (s, partly) in expected.items() if s == status and partly}
                 assert counted(manager, as_of, status=status, partly_paid=True) == len(both), (status, as_of)
                 assert listed(manager, as_of, status=status, partly_paid=True) == both
+                # and its complement, both filtered in one set of parts (figures.status_parts)
+                assert listed(manager, as_of, status=status, partly_paid=False) == found - both
+                assert counted(manager, as_of, status=status, partly_paid=False) == len(found - both)
                 assert found == {pk for pk, f in rows.items() if f.status == status}
                 # a slice in the list order reads the parts one by one and merges them
                 whole = ordered(manager, as_of, status=status)
