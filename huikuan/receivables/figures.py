@@ -129,12 +129,29 @@ def _not_reversed_since(as_of: dt.date) -> Q:
     return Q(last_reversed_on__isnull=True) | Q(last_reversed_on__lte=as_of)
 
 
+def _summed(as_of: dt.date) -> Q:
+    """Touched by the date and with a row reversed after it: its figures on the date come from its
+    rows (the annotations of ``with_past_cents``), not from its columns."""
+    return Q(first_effective_on__lte=as_of) & _reversed_since(as_of)
+
+
+def _collected_by_then(as_of: dt.date) -> Q:
+    """Of an installment whose figures on the date follow from its columns: money collected by
+    then (no reversal since, so its live allocations are the ones in effect)."""
+    return _not_reversed_since(as_of) & Q(first_collected_on__lte=as_of)
+
+
+def _not_settled_then(as_of: dt.date) -> tuple[Q, Q]:
+    """Not settled by the date, in two parts: open now, or settled after it."""
+    return Q(open_amount__gt=0), Q(settled_on__gt=as_of)
+
+
 def _recent(as_of: dt.date) -> Q:
     """Installments whose figures on a past date need their rows summed: touched by then, open
     now or settled after it, and with a row reversed after it. The others were untouched (open
     for the whole amount), settled by then and unchanged since (today's columns hold), or open
     on the date with no reversal since (``_reversed_since``)."""
-    return Q(first_effective_on__lte=as_of) & (Q(open_amount__gt=0) | Q(settled_on__gt=as_of)) & _reversed_since(as_of)
+    return _summed(as_of) & _either(_not_settled_then(as_of))
 
 
 def _either(parts: Sequence[Q]) -> Q:
@@ -185,16 +202,15 @@ def status_parts(as_of: dt.date, *, partly_paid: bool | None = None) -> dict[str
             only = booked & Q(open_amount=0, settled_on__isnull=False, settled_status=status)
             parts[status] = () if partly_paid else (only,)
         return parts
-    summed = Q(first_effective_on__lte=as_of) & _reversed_since(as_of)
-    not_settled_then = (Q(open_amount__gt=0), Q(settled_on__gt=as_of))
+    summed = _summed(as_of)
+    not_settled_then = _not_settled_then(as_of)
     # open on the date by its columns (untouched by then, or no row reversed since: partly paid when
     # a live allocation is dated by then), or touched with a row reversed since and open by its rows
     by_columns = _untouched(as_of) | _not_reversed_since(as_of)
     by_rows = summed & Q(open_cents__gt=0)
     if partly_paid is not None:
-        collected_by_then = _not_reversed_since(as_of) & Q(first_collected_on__lte=as_of)
         nothing_by_then = Q(first_collected_on__isnull=True) | Q(first_collected_on__gt=as_of)
-        by_columns &= collected_by_then if partly_paid else nothing_by_then
+        by_columns &= _collected_by_then(as_of) if partly_paid else nothing_by_then
         by_rows &= Q(collected_cents__gt=0) if partly_paid else Q(collected_cents=0)
     for status, dues in _due_rules(as_of).items():
         parts[status] = tuple(
@@ -229,12 +245,11 @@ def partly_paid_parts(as_of: dt.date) -> tuple[Q, ...]:
         return (booked & Q(open_amount__gt=0, collected_amount__gt=0),)
     # open on the date by its columns, with a live allocation dated by then (no reversal since:
     # the live rows are the rows in effect), or summed by its rows
-    by_columns = _not_reversed_since(as_of) & Q(first_collected_on__lte=as_of)
-    summed = Q(first_effective_on__lte=as_of, open_cents__gt=0, collected_cents__gt=0) & _reversed_since(as_of)
+    summed = _summed(as_of) & Q(open_cents__gt=0, collected_cents__gt=0)
     return tuple(
         booked & now & condition
-        for condition in (by_columns, summed)
-        for now in (Q(open_amount__gt=0), Q(settled_on__gt=as_of))
+        for condition in (_collected_by_then(as_of), summed)
+        for now in _not_settled_then(as_of)
     )
 
 
