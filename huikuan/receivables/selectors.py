@@ -14,7 +14,8 @@ from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import connections
-from django.db.models import Model, Prefetch, Q, QuerySet
+from django.db.models import Count, Model, Prefetch, Q, QuerySet
+from django.db.models.functions import Coalesce
 from django.db.models.query import FlatValuesListIterable
 from django_filters import FilterSet
 
@@ -32,6 +33,8 @@ M = TypeVar("M", bound=Model)
 LIST_ORDER = ("due_date", "contract_id", "sequence")
 # A part of a status list this small is read whole and sorted here (InstallmentQuerySet._slice_ids)
 SMALL_PART = 5000
+# past any contract id or sequence: a due date's first and last key, for spans known by date only
+_ANY = float("inf")
 
 
 def receipts_visible_to(user: User) -> QuerySet[Receipt]:
@@ -51,6 +54,57 @@ def apply_filters(filterset: FilterSet) -> QuerySet:
     if not filterset.is_valid():
         raise ValidationError(filterset.errors)
     return filterset.qs
+
+
+def _rows_per_date(rows: QuerySet[Installment], nulls_last: bool) -> dict[tuple[bool, Any], int]:
+    """How many of ``rows`` fall due on each date, keyed as the list orders them (NULLs first or
+    last, as the database puts them), in one grouped count."""
+    # grouped by an expression, not the column: SQLite would otherwise walk the list index for its
+    # order (past every installment due by then), not the part's own index
+    day = Coalesce("due_date", "due_date")
+    counted = rows.order_by().values_list(day).annotate(rows=Count("pk"))
+    return {((due is None) == nulls_last, due): size for due, size in counted}
+
+
+def _rows_per_date_to(
+    rows: QuerySet[Installment], stop: int, first: dt.date, last: dt.date, nulls_last: bool
+) -> dict[tuple[bool, Any], int]:
+    """``_rows_per_date`` of rows due from ``first`` to ``last``, counted a span of dates at a time
+    (a week, then each span twice the one before) until ``stop`` rows are counted or ``last`` is
+    reached: a deep page of a list of 100,000 rows counts little more than the rows up to it."""
+    counted: dict[tuple[bool, Any], int] = {}
+    total, start, days = 0, first, 7
+    while start <= last:
+        end = last if (last - start).days < days else start + dt.timedelta(days=days - 1)
+        chunk = _rows_per_date(rows.filter(due_date__range=(start, end)), nulls_last)
+        counted.update(chunk)
+        total += sum(chunk.values())
+        if total >= stop or end >= last:
+            break
+        start, days = end + dt.timedelta(days=1), days * 2
+    return counted
+
+
+def _due_up_to(last: dt.date | None, nulls_last: bool) -> Q:
+    """Rows up to those due on ``last`` in the list's order (``None``: the rows without a due date,
+    which the database puts last or first)."""
+    nulls = Q(due_date__isnull=True)
+    if last is None:
+        return Q() if nulls_last else nulls
+    return Q(due_date__lte=last) if nulls_last else nulls | Q(due_date__lte=last)
+
+
+def _due_from_to(first: dt.date | None, last: dt.date | None) -> Q:
+    """Rows due from ``first`` to ``last`` in the list's order (``None``: the rows without a due date;
+    the two are keys of the list, so a NULL first comes before a date, a NULL last after one)."""
+    nulls = Q(due_date__isnull=True)
+    if first is None and last is None:
+        return nulls
+    if first is None:
+        return nulls | Q(due_date__lte=last)
+    if last is None:
+        return Q(due_date__gte=first) | nulls
+    return Q(due_date__range=(first, last))
 
 
 class InstallmentQuerySet(QuerySet[Installment]):
@@ -144,19 +198,30 @@ class InstallmentQuerySet(QuerySet[Installment]):
         def keys(index: int) -> QuerySet[Installment, tuple[Any, ...]]:
             return parts[index].order_by().values_list(*LIST_ORDER, "pk")
 
-        # A small part, or one the slice reads to its end anyway, is read whole, without an order,
-        # through its own index (ordered, the database may walk the list index instead, evaluating
-        # the part on every row of it: installments settled after a past date are 37,000 of the
-        # 580,000 due by then), and sorted here; of a large one only its first and last keys
+        # A small part is read whole, without an order, through its own index (ordered, the database
+        # may walk the list index instead, evaluating the part on every row of it: installments
+        # settled after a past date are 37,000 of the 580,000 due by then), and sorted here. Of a
+        # larger one counted to its end, the number of rows per due date (one grouped count through
+        # its own index): a deep page of several such parts is found from those counts, and only
+        # the dates it spans are read (``_seek_slice``). Of a part counted up to a limit, its first
+        # and last keys.
         whole: dict[int, list[tuple[Any, ...]]] = {}
+        per_date: dict[int, dict[tuple[bool, Any], int]] = {}
         spans: list[tuple[tuple[Any, ...], tuple[Any, ...], int]] = []
         for index, size in enumerate(sizes):
             if size == 0:
                 continue
-            if not capped[index] and (size <= SMALL_PART or (size <= stop and len(sizes) > 1)):
+            if not capped[index] and size <= SMALL_PART:
                 whole[index] = sorted(keyed(keys(index)), key=lambda row: row[:4])
                 if whole[index]:
                     spans.append((whole[index][0], whole[index][-1], index))
+                continue
+            if not capped[index]:
+                per_date[index] = _rows_per_date(parts[index], nulls_last)
+                if per_date[index]:
+                    dates = sorted(per_date[index])
+                    # a date's first and last keys (a group that shares a date overlaps, which is safe)
+                    spans.append(((*dates[0], -_ANY, -_ANY), (*dates[-1], _ANY, _ANY), index))
                 continue
             backwards = [f"-{name}" for name in LIST_ORDER]
             first, last = keyed(keys(index).order_by(*LIST_ORDER)[:1]), keyed(keys(index).order_by(*backwards)[:1])
@@ -187,11 +252,91 @@ class InstallmentQuerySet(QuerySet[Installment]):
             if not open_ended and before + size <= start:
                 before += size
                 continue
-            ids += self._merge_slice(group, sizes, capped, whole, keyed, keys, max(0, start - before), stop - before)
+            window = max(0, start - before), stop - before
+            if sum(index not in whole for index in group) > 1:
+                ends = {index: (first_key, last_key) for first_key, last_key, index in spans}
+                ids += self._seek_slice(parts, group, per_date, whole, ends, nulls_last, keyed, keys, *window)
+            else:
+                ids += self._merge_slice(group, sizes, capped, whole, keyed, keys, *window)
             if open_ended or before + size >= stop:
                 break
             before += size
         return ids
+
+    @staticmethod
+    def _seek_slice(
+        parts: tuple[QuerySet[Installment], ...],
+        group: list[int],
+        per_date: dict[int, dict[tuple[bool, Any], int]],
+        whole: dict[int, list[tuple[Any, ...]]],
+        ends: dict[int, tuple[tuple[Any, ...], tuple[Any, ...]]],
+        nulls_last: bool,
+        keyed: Any,
+        keys: Any,
+        start: int,
+        stop: int,
+    ) -> list[int]:
+        """The ids of rows ``start`` to ``stop`` of the union of overlapping parts, more than one of
+        them large: the rows per due date say which dates the slice spans and how many rows come
+        before them, and only the keys of those dates are read and merged here. Two parts of
+        37,000 rows each whose dates interleave (open now, and settled since a past date) are not
+        read whole for page 1,000.
+
+        A part counted only up to a limit is not counted by date to its end, but from its first
+        date on over spans that double until ``stop`` of its rows are counted: the slice can reach
+        no date past the one where that happens, and every part is counted up to it. (A part with
+        rows without a due date is read to its row at ``stop`` instead.)"""
+        bound: tuple[bool, Any] | None = None  # the last date the slice can reach
+        counts: dict[int, dict[tuple[bool, Any], int]] = {}
+        for index in group:
+            if index in per_date:
+                counts[index] = per_date[index]
+            elif index in whole:
+                counts[index] = {}
+                for key in whole[index]:
+                    counts[index][key[:2]] = counts[index].get(key[:2], 0) + 1
+            elif ends[index][0][1] is not None and ends[index][1][1] is not None:
+                counts[index] = _rows_per_date_to(parts[index], stop, ends[index][0][1], ends[index][1][1], nulls_last)
+                reached = 0
+                for date in sorted(counts[index]):
+                    reached += counts[index][date]
+                    if reached >= stop:
+                        bound = date if bound is None else min(bound, date)
+                        break
+            else:
+                at = keyed(keys(index).order_by(*LIST_ORDER)[stop - 1 : stop])
+                if at and (bound is None or at[0][:2] < bound):
+                    bound = at[0][:2]
+        rows_on: dict[tuple[bool, Any], int] = {}
+        for index in group:
+            if index not in counts:
+                upto = Q() if bound is None else _due_up_to(bound[1], nulls_last)
+                counts[index] = _rows_per_date(parts[index].filter(upto), nulls_last)
+            for date, rows in counts[index].items():
+                if bound is None or date <= bound:
+                    rows_on[date] = rows_on.get(date, 0) + rows
+        first: tuple[bool, Any] | None = None
+        last: tuple[bool, Any] | None = None
+        before = skipped = 0  # rows before a date; rows before the first date read
+        for date in sorted(rows_on):
+            if first is None and before + rows_on[date] > start:
+                first, skipped = date, before
+            if first is not None:
+                last = date
+                if before + rows_on[date] >= stop:
+                    break
+            before += rows_on[date]
+        if first is None or last is None:  # the slice starts past the last row
+            return []
+        on_dates = _due_from_to(first[1], last[1])
+        merged: list[tuple[Any, ...]] = []
+        for index in group:
+            if index in whole:
+                merged += [key for key in whole[index] if first <= key[:2] <= last]
+            else:
+                merged += keyed(keys(index).filter(on_dates))
+        merged.sort(key=lambda row: row[:4])
+        return [row[-1] for row in merged[start - skipped : stop - skipped]]
 
     @staticmethod
     def _merge_slice(

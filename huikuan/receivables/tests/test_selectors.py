@@ -2,13 +2,16 @@
 call, and bad filters refused with field messages."""
 
 import datetime as dt
+import itertools
 from decimal import Decimal as D
+from unittest import mock
 
 import pytest
 from django.core.exceptions import ValidationError
 
 from huikuan.contracts.selectors import contract_list
 from huikuan.customers.selectors import customer_list
+from huikuan.receivables import selectors
 from huikuan.receivables.figures import figures_of, summarize_installments
 from huikuan.receivables.selectors import contract_list_with_figures, installment_list, receipt_list
 
@@ -140,12 +143,55 @@ def test_a_not_due_list_pages_the_due_later_and_the_milestone_pending_parts_in_o
     assert rows()._count_parts is not None
     # then: every slice merges the parts in the database's order (NULLs first on SQLite, last on
     # PostgreSQL), whether the parts were counted exactly or only up to a limit
-    for limit in (None, 1, 2):
-        for start, stop in ((0, 2), (1, 4), (3, 6), (0, 50), (5, 6)):
+    # and whether the parts are read whole or by their rows per due date (parts of any size)
+    for limit, small_part in itertools.product((None, 1, 2), (selectors.SMALL_PART, 0)):
+        for start, stop in ((0, 2), (1, 4), (3, 6), (0, 50), (5, 6), (6, 8)):
             listed = rows()
             if limit is None:
                 listed.count()
             else:
                 listed.count_up_to(limit)
-            assert listed.values_list("pk", flat=True)[start:stop] == whole[start:stop], (limit, start, stop)
-            assert [row.pk for row in rows()[start:stop]] == whole[start:stop]
+            with mock.patch.object(selectors, "SMALL_PART", small_part):
+                ids = listed.values_list("pk", flat=True)[start:stop]
+                assert ids == whole[start:stop], (limit, small_part, start, stop)
+                assert [row.pk for row in rows()[start:stop]] == whole[start:stop]
+
+
+@pytest.mark.parametrize("limit", [None, 1, 5])
+def test_a_deep_slice_of_large_interleaved_parts_is_found_from_their_rows_per_date(
+    manager, clerk, make_contract, customer, receive, limit
+):
+    # given: installments due two a date, every four days, overdue on 30 Jun 2025: some still
+    # open, some settled since (the two parts of a past date's overdue list, their dates interleaved),
+    # and some settled before (not in the list)
+    from huikuan.contracts.models import Installment
+    from huikuan.receivables.services.allocations import allocation_create
+
+    as_of = dt.date(2025, 6, 30)
+    days = [dt.date(2025, 2, 1) + dt.timedelta(days=4 * (i // 2)) for i in range(30)]
+    contracts = [make_contract(customer, [("100.00", day) for day in days[half::2]]) for half in (0, 1)]
+    installments = list(Installment.objects.filter(contract__in=contracts).order_by("due_date", "contract", "sequence"))
+    before, since = receive("1000.00", on=dt.date(2025, 1, 20)), receive("2000.00", on=dt.date(2025, 8, 1))
+    for position, installment in enumerate(installments):
+        receipt = {0: since, 3: since, 5: before}.get(position % 7)
+        if receipt is not None:
+            allocation_create(
+                actor=clerk, receipt=receipt, installment=installment, amount=D("100.00"), effective_on=receipt.received_on
+            )
+    order = ("due_date", "contract_id", "sequence")
+
+    def rows():
+        return installment_list(user=manager, filters={"status": "overdue"}, as_of=as_of).order_by(*order)
+
+    whole = [row.pk for row in rows().iterator()]
+    assert len(whole) == 30 - len(range(5, 30, 7))
+    # when: every part is large enough to be counted by date (counted to its end, or up to a limit)
+    with mock.patch.object(selectors, "SMALL_PART", 0):
+        for start, stop in ((0, 3), (2, 9), (9, 10), (11, 19), (20, 26), (24, 40), (30, 40)):
+            listed = rows()
+            if limit is None:
+                listed.count()
+            else:
+                listed.count_up_to(limit)
+            # then: a slice anywhere in the list is the same as the whole list's
+            assert listed.values_list("pk", flat=True)[start:stop] == whole[start:stop], (start, stop)

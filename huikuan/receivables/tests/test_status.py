@@ -4,6 +4,7 @@ a status (DOMAIN.md rules 1 and 5; receivables/DESIGN.md, "Status")."""
 
 import datetime as dt
 from decimal import Decimal as D
+from unittest import mock
 
 import pytest
 from django.db import transaction
@@ -14,6 +15,7 @@ from huikuan.contracts.choices import InstallmentStatus
 from huikuan.contracts.models import Installment
 from huikuan.core.dates import today
 from huikuan.core.errors import DomainError
+from huikuan.receivables import selectors
 from huikuan.receivables.choices import AdjustmentKind
 from huikuan.receivables.figures import figures_of
 from huikuan.receivables.models import Adjustment, Allocation
@@ -254,6 +256,11 @@ def test_status_filters_and_row_statuses_equal_a_decimal_recomputation(
                 # a slice in the list order reads the parts one by one and merges them
                 whole = ordered(manager, as_of, status=status)
                 assert sliced_pages(manager, as_of, status=status) == whole
+                # and so it does when every part is large enough to be read by its rows per due date
+                # (counted to their ends, or only up to a limit)
+                with mock.patch.object(selectors, "SMALL_PART", 0):
+                    for limit in (None, 1, 3):
+                        assert sliced_pages(manager, as_of, limit=limit, status=status) == whole, (status, limit)
                 # and so does a list whose parts were counted only up to a limit (core.paging)
                 for limit in (1, 3):
                     assert sliced_pages(manager, as_of, limit=limit, status=status) == whole, (status, limit)
