@@ -67,7 +67,8 @@ class Receipt(Reversible):
             ),
         ]
         indexes = [
-            models.Index(fields=["company", "customer", "received_on"], name="receipt_customer_idx"),
+            # one customer's list in its order to the id: a deep page is walked in the index alone
+            models.Index(fields=["company", "customer", "received_on", "id"], name="receipt_customer_idx"),
             # the list's order (newest first): page 1 and deep pages walk it, nothing is sorted
             models.Index(fields=["company", "received_on", "id"], name="receipt_list_idx"),
         ]

@@ -23,7 +23,7 @@ from huikuan.accounts.models import User
 from huikuan.accounts.scope import restrict, sees_whole_companies
 from huikuan.contracts.models import Contract, Installment, Milestone
 from huikuan.contracts.selectors import contract_list
-from huikuan.core.paging import count_keys
+from huikuan.core.paging import COUNT_CAP, count_keys
 from huikuan.receivables import figures
 from huikuan.receivables.filters import InstallmentFilter, ReceiptFilter
 from huikuan.receivables.models import Adjustment, Allocation, Receipt
@@ -64,6 +64,17 @@ def _rows_per_date(rows: QuerySet[Installment], nulls_last: bool) -> dict[tuple[
     day = Coalesce("due_date", "due_date")
     counted = rows.order_by().values_list(day).annotate(rows=Count("pk"))
     return {((due is None) == nulls_last, due): size for due, size in counted}
+
+
+def _rows_per_date_up_to(rows: QuerySet[Installment], limit: int, nulls_last: bool) -> dict[tuple[bool, Any], int]:
+    """``_rows_per_date`` of at most ``limit`` of ``rows`` (any of them, as a count up to a limit
+    reads them): the count of a part and, when it has fewer rows than ``limit``, all its dates."""
+    inner, params = rows.order_by().values_list("due_date")[:limit].query.sql_with_params()
+    with connections[rows.db].cursor() as cursor:
+        # S608: the inner statement is the ORM's, its values parameters. The column keeps its
+        # declared type through the subquery, so SQLite's driver gives dates, as PostgreSQL's does
+        cursor.execute(f"SELECT part.due_date, COUNT(*) FROM ({inner}) part GROUP BY part.due_date", params)  # noqa: S608
+        return {((due is None) == nulls_last, due): size for due, size in cursor.fetchall()}
 
 
 def _rows_per_date_to(
@@ -123,6 +134,8 @@ class InstallmentQuerySet(QuerySet[Installment]):
     _part_counts: tuple[int, ...] | None = None
     # which of _part_counts stopped at a limit (count_up_to): that part has at least as many rows
     _part_capped: tuple[bool, ...] = ()
+    # the rows per due date of each part counted to its end on the way to a deep page (count_up_to)
+    _part_dates: tuple[dict[tuple[bool, Any], int] | None, ...] = ()
 
     def with_figures_on(self, as_of: dt.date) -> InstallmentQuerySet:
         clone = self.all()
@@ -149,7 +162,17 @@ class InstallmentQuerySet(QuerySet[Installment]):
             return min(len(self._result_cache), limit)
         if self._count_parts is None or self.query.is_sliced:
             return count_keys(self, limit)
-        counts = tuple(count_keys(part, limit) for part in self._count_parts)
+        if limit > COUNT_CAP + 1:
+            # a page past the cap: the large parts will be read by their rows per due date
+            # (_seek_slice), which the same pass over the part gives
+            nulls_last = connections[self.db].features.nulls_order_largest
+            dates = tuple(_rows_per_date_up_to(part, limit, nulls_last) for part in self._count_parts)
+            counts = tuple(sum(counted.values()) for counted in dates)
+            complete = (counted if size < limit else None for counted, size in zip(dates, counts, strict=True))
+            self._part_dates = tuple(complete)
+        else:
+            counts = tuple(count_keys(part, limit) for part in self._count_parts)
+            self._part_dates = ()
         self._part_counts = counts
         self._part_capped = tuple(size >= limit for size in counts)
         return min(sum(counts), limit)
@@ -217,7 +240,8 @@ class InstallmentQuerySet(QuerySet[Installment]):
                     spans.append((whole[index][0], whole[index][-1], index))
                 continue
             if not capped[index]:
-                per_date[index] = _rows_per_date(parts[index], nulls_last)
+                known = self._part_dates[index] if index < len(self._part_dates) else None
+                per_date[index] = known if known is not None else _rows_per_date(parts[index], nulls_last)
                 if per_date[index]:
                     dates = sorted(per_date[index])
                     # a date's first and last keys (a group that shares a date overlaps, which is safe)
@@ -382,6 +406,7 @@ class InstallmentQuerySet(QuerySet[Installment]):
     def _filter_or_exclude(self, negate: bool, args: Any, kwargs: Any) -> InstallmentQuerySet:  # type: ignore[override]
         clone: InstallmentQuerySet = super()._filter_or_exclude(negate, args, kwargs)  # type: ignore[misc]  # private in the stubs
         clone._part_counts = None
+        clone._part_dates = ()
         if clone._count_parts is not None:
             clone._count_parts = tuple(part._filter_or_exclude(negate, args, kwargs) for part in clone._count_parts)  # type: ignore[attr-defined]
         return clone
@@ -411,6 +436,7 @@ class InstallmentQuerySet(QuerySet[Installment]):
         clone._count_parts = self._count_parts
         clone._part_counts = self._part_counts
         clone._part_capped = self._part_capped
+        clone._part_dates = self._part_dates
         return clone  # type: ignore[no-any-return]
 
     def _fetch_all(self) -> None:

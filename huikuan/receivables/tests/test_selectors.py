@@ -144,22 +144,23 @@ def test_a_not_due_list_pages_the_due_later_and_the_milestone_pending_parts_in_o
     # then: every slice merges the parts in the database's order (NULLs first on SQLite, last on
     # PostgreSQL), whether the parts were counted exactly or only up to a limit
     # and whether the parts are read whole or by their rows per due date (parts of any size)
-    for limit, small_part in itertools.product((None, 1, 2), (selectors.SMALL_PART, 0)):
+    ways = itertools.product((None, 1, 2, 9), (selectors.SMALL_PART, 0), (selectors.COUNT_CAP, 0))
+    for limit, small_part, cap in ways:
         for start, stop in ((0, 2), (1, 4), (3, 6), (0, 50), (5, 6), (6, 8)):
-            listed = rows()
-            if limit is None:
-                listed.count()
-            else:
-                listed.count_up_to(limit)
-            with mock.patch.object(selectors, "SMALL_PART", small_part):
+            with mock.patch.object(selectors, "SMALL_PART", small_part), mock.patch.object(selectors, "COUNT_CAP", cap):
+                listed = rows()
+                if limit is None:
+                    listed.count()
+                else:
+                    listed.count_up_to(limit)
                 ids = listed.values_list("pk", flat=True)[start:stop]
                 assert ids == whole[start:stop], (limit, small_part, start, stop)
                 assert [row.pk for row in rows()[start:stop]] == whole[start:stop]
 
 
-@pytest.mark.parametrize("limit", [None, 1, 5])
+@pytest.mark.parametrize(("limit", "count_cap"), [(None, None), (1, None), (5, None), (5, 0), (100, 0)])
 def test_a_deep_slice_of_large_interleaved_parts_is_found_from_their_rows_per_date(
-    manager, clerk, make_contract, customer, receive, limit
+    manager, clerk, make_contract, customer, receive, limit, count_cap
 ):
     # given: installments due two a date, every four days, overdue on 30 Jun 2025: some still
     # open, some settled since (the two parts of a past date's overdue list, their dates interleaved),
@@ -175,9 +176,8 @@ def test_a_deep_slice_of_large_interleaved_parts_is_found_from_their_rows_per_da
     for position, installment in enumerate(installments):
         receipt = {0: since, 3: since, 5: before}.get(position % 7)
         if receipt is not None:
-            allocation_create(
-                actor=clerk, receipt=receipt, installment=installment, amount=D("100.00"), effective_on=receipt.received_on
-            )
+            amount, on = D("100.00"), receipt.received_on
+            allocation_create(actor=clerk, receipt=receipt, installment=installment, amount=amount, effective_on=on)
     order = ("due_date", "contract_id", "sequence")
 
     def rows():
@@ -185,8 +185,10 @@ def test_a_deep_slice_of_large_interleaved_parts_is_found_from_their_rows_per_da
 
     whole = [row.pk for row in rows().iterator()]
     assert len(whole) == 30 - len(range(5, 30, 7))
-    # when: every part is large enough to be counted by date (counted to its end, or up to a limit)
-    with mock.patch.object(selectors, "SMALL_PART", 0):
+    # when: every part is large enough to be counted by date (counted to its end, or up to a limit,
+    # and with a limit past the list's count cap, counted by date as it is counted)
+    cap = selectors.COUNT_CAP if count_cap is None else count_cap
+    with mock.patch.object(selectors, "SMALL_PART", 0), mock.patch.object(selectors, "COUNT_CAP", cap):
         for start, stop in ((0, 3), (2, 9), (9, 10), (11, 19), (20, 26), (24, 40), (30, 40)):
             listed = rows()
             if limit is None:
@@ -195,3 +197,20 @@ def test_a_deep_slice_of_large_interleaved_parts_is_found_from_their_rows_per_da
                 listed.count_up_to(limit)
             # then: a slice anywhere in the list is the same as the whole list's
             assert listed.values_list("pk", flat=True)[start:stop] == whole[start:stop], (start, stop)
+
+
+def test_rows_per_date_count_a_part_and_give_its_dates_as_dates(manager, make_contract, customer):
+    # given: five installments, two of them due on the same day
+    from huikuan.contracts.models import Installment
+
+    days = [dt.date(2025, 2, 1), dt.date(2025, 2, 1), dt.date(2025, 3, 1), dt.date(2025, 4, 1), dt.date(2025, 5, 1)]
+    contract = make_contract(customer, [("100.00", day) for day in days])
+    rows = Installment.objects.filter(contract=contract)
+    # when: counted by date to the end, or up to a limit (as a deep page's count does)
+    whole = selectors._rows_per_date_up_to(rows, 100, nulls_last=True)
+    some = selectors._rows_per_date_up_to(rows, 3, nulls_last=True)
+    # then: the dates are dates on both databases (SQLite stores text), and the counts add up
+    assert whole == {(False, day): days.count(day) for day in days}
+    assert sum(some.values()) == 3
+    assert all(isinstance(day, dt.date) for _, day in some)
+    assert selectors._rows_per_date(rows, nulls_last=True) == whole
