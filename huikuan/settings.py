@@ -127,7 +127,16 @@ def database_config() -> dj_database_url.DBConfig:
     elif config["ENGINE"] == "django.db.backends.postgresql":
         # JIT compiles every plan over a million-row table, and the compiling costs more than the
         # aggregate it speeds up (bench/RESULTS.md): off for Huikuan's connections.
-        config.setdefault("OPTIONS", {})["options"] = "-c jit=off"
+        options = config.setdefault("OPTIONS", {})
+        options["options"] = "-c jit=off"
+        if os.environ.get("HUIKUAN_PG_PREPARED", "1") != "0":
+            # Values sent apart from the statement, and a statement run five times on a connection
+            # prepared there: the write path's statements are parsed and planned once per
+            # connection, not on every write (a third of its time, bench/WRITE_PATH.md). A pooler
+            # that hands connections out per transaction and cannot keep prepared statements
+            # needs HUIKUAN_PG_PREPARED=0.
+            options["server_side_binding"] = True
+            options["prepare_threshold"] = 5
     return config
 
 

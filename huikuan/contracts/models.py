@@ -13,10 +13,16 @@ from huikuan.terms.choices import MilestoneKind
 class Contract(TimeStampedModel):
     """A sales contract (销售合同): what a customer agreed to pay, in one currency, by a plan."""
 
-    company = models.ForeignKey("accounts.Company", on_delete=models.PROTECT, verbose_name=_("company"))
+    # no index of their own on the company and the customer: the list and unique indexes lead with
+    # them, and every write keeps each index (bench/WRITE_PATH.md)
+    company = models.ForeignKey("accounts.Company", on_delete=models.PROTECT, db_index=False, verbose_name=_("company"))
     number = models.CharField(_("number"), max_length=40)
     customer = models.ForeignKey(
-        "customers.Customer", on_delete=models.PROTECT, related_name="contracts", verbose_name=_("customer")
+        "customers.Customer",
+        on_delete=models.PROTECT,
+        db_index=False,
+        related_name="contracts",
+        verbose_name=_("customer"),
     )
     title = models.CharField(_("title"), max_length=200)
     signed_on = models.DateField(_("signed on"))
@@ -96,12 +102,18 @@ class Installment(models.Model):
     allocation or adjustment, so today's figures and lists read indexed columns; the dated
     allocation and adjustment rows give the figures of any past date (receivables/DESIGN.md)."""
 
-    company = models.ForeignKey("accounts.Company", on_delete=models.PROTECT, verbose_name=_("company"))
+    # no index of their own on these three: the list, unique and per-customer indexes lead with
+    # them, and every installment written or settled keeps each index (bench/WRITE_PATH.md)
+    company = models.ForeignKey("accounts.Company", on_delete=models.PROTECT, db_index=False, verbose_name=_("company"))
     contract = models.ForeignKey(
-        Contract, on_delete=models.PROTECT, related_name="installments", verbose_name=_("contract")
+        Contract, on_delete=models.PROTECT, db_index=False, related_name="installments", verbose_name=_("contract")
     )
     customer = models.ForeignKey(
-        "customers.Customer", on_delete=models.PROTECT, related_name="installments", verbose_name=_("customer")
+        "customers.Customer",
+        on_delete=models.PROTECT,
+        db_index=False,
+        related_name="installments",
+        verbose_name=_("customer"),
     )
     sequence = models.PositiveSmallIntegerField(_("sequence"))
     label = models.CharField(_("label"), max_length=100, blank=True)

@@ -37,7 +37,8 @@ class Reversible(models.Model):
 class Receipt(Reversible):
     """Money received from a customer (收款单). What is not allocated is unapplied cash."""
 
-    company = models.ForeignKey("accounts.Company", on_delete=models.PROTECT, verbose_name=_("company"))
+    # the list and unique indexes lead with the company: no index of its own to keep on every write
+    company = models.ForeignKey("accounts.Company", on_delete=models.PROTECT, db_index=False, verbose_name=_("company"))
     number = models.CharField(_("number"), max_length=40)
     customer = models.ForeignKey(
         "customers.Customer", on_delete=models.PROTECT, related_name="receipts", verbose_name=_("customer")
@@ -85,11 +86,16 @@ class Allocation(Reversible):
     """Part of a receipt applied to part of an installment (核销), effective from a date."""
 
     company = models.ForeignKey("accounts.Company", on_delete=models.PROTECT, verbose_name=_("company"))
+    # allocation_receipt_idx and allocation_installment_idx lead with these: no index of their own
     receipt = models.ForeignKey(
-        Receipt, on_delete=models.PROTECT, related_name="allocations", verbose_name=_("receipt")
+        Receipt, on_delete=models.PROTECT, db_index=False, related_name="allocations", verbose_name=_("receipt")
     )
     installment = models.ForeignKey(
-        "contracts.Installment", on_delete=models.PROTECT, related_name="allocations", verbose_name=_("installment")
+        "contracts.Installment",
+        on_delete=models.PROTECT,
+        db_index=False,
+        related_name="allocations",
+        verbose_name=_("installment"),
     )
     customer = models.ForeignKey("customers.Customer", on_delete=models.PROTECT, related_name="+")
     amount = money_field(_("amount"))
