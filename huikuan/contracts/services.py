@@ -187,6 +187,7 @@ def contract_update(*, actor: User, contract: Contract, **changes: Any) -> Contr
 
 
 def _replace_plan(contract: Contract, planned: Sequence[PlannedInstallment]) -> list[Installment]:
+    """The new plan of a draft, with the contract's ``terms`` and ``updated_at`` written along."""
     # A draft's plan: nothing refers to its installments yet (allocations and adjustments need a
     # booked installment), so a plain delete and one multi-row insert do it (core.rows).
     rows.delete_where(Installment, "contract", contract.pk)
@@ -208,7 +209,8 @@ def _replace_plan(contract: Contract, planned: Sequence[PlannedInstallment]) -> 
                 is_retention=item.is_retention,
             )
             for item in planned
-        ]
+        ],
+        along=rows.update_statement(contract, ["terms", "updated_at"]),  # updated_at: auto_now
     )
 
 
@@ -247,9 +249,8 @@ def contract_apply_terms(
         base_date=base_date or contract.signed_on,
         whole_units=terms.whole_units if whole_units is None else whole_units,
     )
-    installments = _replace_plan(contract, planned)
     contract.terms = terms
-    rows.update(contract, ["terms", "updated_at"])  # updated_at: auto_now, set by rows.update
+    installments = _replace_plan(contract, planned)
     audit.record(
         action=AuditAction.CONTRACT_PLAN_APPLIED,
         target=contract,
@@ -309,9 +310,8 @@ def contract_set_installments(
             % {"sum": total, "amount": contract.amount},
             field="installments",
         )
-    result = _replace_plan(contract, planned)
     contract.terms = None
-    rows.update(contract, ["terms", "updated_at"])  # updated_at: auto_now, set by rows.update
+    result = _replace_plan(contract, planned)
     audit.record(action=AuditAction.CONTRACT_PLAN_ENTERED, target=contract, actor=actor)
     return result
 
@@ -343,10 +343,11 @@ def contract_activate(*, actor: User, contract: Contract) -> Contract:
     booked_on = open_date(company_id=contract.company_id, day=contract.signed_on)
     for installment in installments:
         installment.booked_on = booked_on
-    rows.update_where(Installment, "contract", contract.pk, booked_on=booked_on)
     contract.status = ContractStatus.ACTIVE
     contract.activated_at = timezone.now()
-    rows.update(contract, ["status", "activated_at", "updated_at"])
+    # the plan's booking date and the contract's status in one statement (core.rows)
+    booked = rows.update_where_statement(Installment, "contract", contract.pk, booked_on=booked_on)
+    rows.update(contract, ["status", "activated_at", "updated_at"], along=booked)
     audit.record(action=AuditAction.CONTRACT_ACTIVATED, target=contract, actor=actor)
     return contract
 

@@ -106,11 +106,17 @@ def update_statement(obj: Model, fields: Sequence[str]) -> tuple[str, list[Any]]
     return sql, values
 
 
-def update(obj: Model, fields: Sequence[str]) -> None:
+def update(obj: Model, fields: Sequence[str], *, along: tuple[str, Sequence[Any]] | None = None) -> None:
     """Write ``fields`` of ``obj`` to its row, as ``save(update_fields=fields)`` does (an
-    ``auto_now`` field is set only when it is named, as there)."""
+    ``auto_now`` field is set only when it is named, as there). ``along`` as for ``insert``: a
+    statement on other rows sent in the same one (a contract and its plan, activated together)."""
     sql, values = update_statement(obj, fields)
-    with _db().cursor() as cursor:
+    db = _db()
+    with db.cursor() as cursor:
+        if along is not None and db.vendor == "postgresql":
+            sql, values = f"WITH along AS ({along[0]}) {sql}", [*along[1], *values]
+        elif along is not None:
+            cursor.execute(along[0], along[1])
         cursor.execute(sql, values)
 
 
@@ -124,14 +130,20 @@ def delete_where(model: type[Model], field: str, value: Any) -> int:
         return int(cursor.rowcount)
 
 
-def update_where(model: type[Model], field: str, value: Any, **changes: Any) -> int:
-    """Set ``changes`` (field names to plain values) on the rows of ``model`` whose ``field``
-    equals ``value``, like ``QuerySet.update`` without compiling it. Returns how many rows."""
+def update_where_statement(model: type[Model], field: str, value: Any, **changes: Any) -> tuple[str, list[Any]]:
+    """The statement ``update_where`` sends, and its parameters, for sending along another."""
     targets = [_field(model, name) for name in changes]
     assignments = ", ".join(f"{_quote(f.column)} = %s" for f in targets)
     values = [f.get_db_prep_save(v, _db()) for f, v in zip(targets, changes.values(), strict=True)]
     where = _quote(_field(model, field).column)
     sql = f"UPDATE {_quote(model._meta.db_table)} SET {assignments} WHERE {where} = %s"  # noqa: S608
+    return sql, [*values, value]
+
+
+def update_where(model: type[Model], field: str, value: Any, **changes: Any) -> int:
+    """Set ``changes`` (field names to plain values) on the rows of ``model`` whose ``field``
+    equals ``value``, like ``QuerySet.update`` without compiling it. Returns how many rows."""
+    sql, values = update_where_statement(model, field, value, **changes)
     with _db().cursor() as cursor:
-        cursor.execute(sql, [*values, value])
+        cursor.execute(sql, values)
         return int(cursor.rowcount)

@@ -159,6 +159,13 @@ def test_rows_insert_update_and_where_helpers_write_what_the_orm_reads_back(make
     with transaction.atomic():
         assert rows.update_where(Installment, "contract", contract.pk, booked_on=dt.date(2025, 3, 2)) == 251
     assert set(contract.installments.values_list("booked_on", flat=True)) == {dt.date(2025, 3, 2)}
+    # a row and other rows written in one statement (a WITH on PostgreSQL, two on SQLite)
+    with transaction.atomic():
+        contract.title = "计划与合同一起写入"
+        booked = rows.update_where_statement(Installment, "contract", contract.pk, booked_on=dt.date(2025, 3, 3))
+        rows.update(contract, ["title"], along=booked)
+    assert Contract.objects.get(pk=contract.pk).title == "计划与合同一起写入"
+    assert set(contract.installments.values_list("booked_on", flat=True)) == {dt.date(2025, 3, 3)}
     with transaction.atomic():
         assert rows.delete_where(Installment, "contract", contract.pk) == 251
     assert not contract.installments.exists()
