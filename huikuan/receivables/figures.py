@@ -23,9 +23,11 @@ from functools import reduce
 from typing import Any, cast
 
 from django.db.models import (
+    BigIntegerField,
     Case,
     Expression,
     F,
+    Func,
     IntegerField,
     OuterRef,
     Q,
@@ -560,22 +562,27 @@ def _sums_by_bucket(rows: QuerySet[Installment], expression: Expression, as_of: 
     """(customer, currency, bucket, sum of cents) for a set of installments.
 
     A plain column is summed once per bucket with filtered sums, grouped by customer and currency
-    only: the covering index delivers the rows in that order, so nothing is sorted. A computed
-    past-date amount is grouped by bucket index instead, so its subqueries run once per row."""
+    only. A computed past-date amount is grouped by bucket index instead, so its subqueries run
+    once per row. The customer is grouped as an expression (``+customer_id``), not the column:
+    given the column, SQLite walks the per-customer list index for its order and reads every
+    installment's row from the table (0.35 s for the open part at a million installments),
+    where the part's covering partial index and a sort take 0.09 s."""
+    customer = Func(F("customer_id"), template="(+%(expressions)s)", output_field=BigIntegerField())
     if isinstance(expression, Cents):
         sums = {f"b{i}": Sum(expression, filter=bound) for i, bound in enumerate(_bucket_bounds(as_of, buckets))}
         # Mapping, not the plugin's row type: that misses the b0, b1... keys annotate(**sums) adds.
         totals: QuerySet[Installment, Mapping[str, Any]] = (
-            rows.order_by().values("customer_id", "currency").annotate(**sums)
+            rows.order_by().values("currency", customer_key=customer).annotate(**sums)
         )
         for row in totals:
             for index in range(len(buckets) + 2):
                 if row[f"b{index}"]:
-                    yield row["customer_id"], row["currency"], index, row[f"b{index}"]
+                    yield row["customer_key"], row["currency"], index, row[f"b{index}"]
         return
-    grouped = rows.annotate(bucket=_bucket_index(as_of, buckets)).order_by().values("customer_id", "currency", "bucket")
+    bucketed = rows.annotate(bucket=_bucket_index(as_of, buckets)).order_by()
+    grouped = bucketed.values("currency", "bucket", customer_key=customer)
     for row in grouped.annotate(total=Sum(expression)):
-        yield row["customer_id"], row["currency"], row["bucket"], row["total"]
+        yield row["customer_key"], row["currency"], row["bucket"], row["total"]
 
 
 def aging_by_customer(
