@@ -132,7 +132,7 @@ def database_config() -> dj_database_url.DBConfig:
         if os.environ.get("HUIKUAN_PG_PREPARED", "1") != "0":
             # Values sent apart from the statement, and a statement run five times on a connection
             # prepared there: the write path's statements are parsed and planned once per
-            # connection, not on every write (a third of its time, bench/WRITE_PATH.md). A pooler
+            # connection, not on every write (about a fifth of its time, bench/WRITE_PATH.md). A pooler
             # that hands connections out per transaction and cannot keep prepared statements
             # needs HUIKUAN_PG_PREPARED=0.
             options["server_side_binding"] = True

@@ -62,6 +62,18 @@ def _update_statement(model: type[Model], names: tuple[str, ...], vendor: str) -
     return f"UPDATE {_quote(meta.db_table)} SET {assignments} WHERE {_quote(meta.pk.column)} = %s", fields  # noqa: S608
 
 
+def _joined(
+    cursor: Any, db: BaseDatabaseWrapper, along: tuple[str, Sequence[Any]] | None, sql: str, values: Sequence[Any]
+) -> tuple[str, list[Any]]:
+    """``sql`` with ``along`` sent in the same statement: a PostgreSQL ``WITH`` (one statement per
+    execute, as server-side binding requires). Elsewhere ``along`` runs here, just before."""
+    if along is not None and db.vendor == "postgresql":
+        return f"WITH along AS ({along[0]}) {sql}", [*along[1], *values]
+    if along is not None:
+        cursor.execute(along[0], along[1])
+    return sql, list(values)
+
+
 def insert(obj: M, *, along: tuple[str, Sequence[Any]] | None = None) -> M:
     """Insert a new row for ``obj`` and give it its primary key.
 
@@ -84,10 +96,7 @@ def insert_many(objs: Sequence[M], *, along: tuple[str, Sequence[Any]] | None = 
     sql, fields = _insert_statement(model, len(objs), db.vendor)
     values = [f.get_db_prep_save(f.pre_save(obj, add=True), db) for obj in objs for f in fields]
     with db.cursor() as cursor:
-        if along is not None and db.vendor == "postgresql":
-            sql, values = f"WITH along AS ({along[0]}) {sql}", [*along[1], *values]
-        elif along is not None:
-            cursor.execute(along[0], along[1])
+        sql, values = _joined(cursor, db, along, sql, values)
         cursor.execute(sql, values)
         keys = [row[0] for row in cursor.fetchall()]
     for obj, key in zip(objs, keys, strict=True):
@@ -113,10 +122,7 @@ def update(obj: Model, fields: Sequence[str], *, along: tuple[str, Sequence[Any]
     sql, values = update_statement(obj, fields)
     db = _db()
     with db.cursor() as cursor:
-        if along is not None and db.vendor == "postgresql":
-            sql, values = f"WITH along AS ({along[0]}) {sql}", [*along[1], *values]
-        elif along is not None:
-            cursor.execute(along[0], along[1])
+        sql, values = _joined(cursor, db, along, sql, values)
         cursor.execute(sql, values)
 
 

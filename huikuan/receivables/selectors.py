@@ -15,7 +15,6 @@ from typing import Any, TypeVar
 from django.core.exceptions import ValidationError
 from django.db import connections
 from django.db.models import Count, Model, Prefetch, Q, QuerySet
-from django.db.models.functions import Coalesce
 from django.db.models.query import FlatValuesListIterable
 from django_filters import FilterSet
 
@@ -59,10 +58,9 @@ def apply_filters(filterset: FilterSet) -> QuerySet:
 def _rows_per_date(rows: QuerySet[Installment], nulls_last: bool) -> dict[tuple[bool, Any], int]:
     """How many of ``rows`` fall due on each date, keyed as the list orders them (NULLs first or
     last, as the database puts them), in one grouped count."""
-    # grouped by an expression, not the column: SQLite would otherwise walk the list index for its
-    # order (past every installment due by then), not the part's own index
-    day = Coalesce("due_date", "due_date")
-    counted = rows.order_by().values_list(day).annotate(rows=Count("pk"))
+    # grouped by figures.unordered: SQLite would otherwise walk the list index for its order (past
+    # every installment due by then), not the part's own index
+    counted = rows.order_by().values_list(figures.unordered("due_date")).annotate(rows=Count("pk"))
     return {((due is None) == nulls_last, due): size for due, size in counted}
 
 
@@ -262,6 +260,7 @@ class InstallmentQuerySet(QuerySet[Installment]):
                 reach = last_key
             groups[-1].append(index)
             reach = max(reach, last_key, key=lambda key: key[:4])
+        ends = {index: (first_key, last_key) for first_key, last_key, index in spans}
         ids: list[int] = []
         before = 0  # rows of the groups passed
         for group in groups:
@@ -278,7 +277,6 @@ class InstallmentQuerySet(QuerySet[Installment]):
                 continue
             window = max(0, start - before), stop - before
             if sum(index not in whole for index in group) > 1:
-                ends = {index: (first_key, last_key) for first_key, last_key, index in spans}
                 ids += self._seek_slice(parts, group, per_date, whole, ends, nulls_last, keyed, keys, *window)
             else:
                 ids += self._merge_slice(group, sizes, capped, whole, keyed, keys, *window)
