@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "huikuan.contracts",
     "huikuan.receivables",
     "huikuan.demo",
+    "huikuan.web",
 ]
 
 MIDDLEWARE = [
@@ -84,6 +85,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "huikuan.web.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -104,6 +106,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "huikuan.web.context.workbench",
             ],
         },
     },
@@ -191,8 +194,15 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = True
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    # Bootstrap and plotly.js from their packages (huikuan/web/vendor.py): never a CDN
+    "huikuan.web.vendor.VendorFinder",
+]
 
-LOGIN_URL = "admin:login"
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
 
 # Request bodies: at most 2.5 MB (Django's default, set here because the API parsers enforce it
 # too; README "Limits") and 1,000 form fields. A plan of 1,000 installments is about 200 kB.

@@ -18,6 +18,9 @@ if [ ! -x .venv/bin/python ]; then
 fi
 extras="${1:-}"
 .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip >/dev/null
-.venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".${extras:+[$extras]}"
+# xstatic-bootstrap is published as a source package whose setup still imports pkg_resources,
+# which newer setuptools no longer has: its build gets an older setuptools.
+.venv/bin/python -m pip install --quiet --disable-pip-version-check \
+    --build-constraint scripts/build-constraints.txt -e ".${extras:+[$extras]}"
 # Compiled translations are built here, not committed.
 .venv/bin/pybabel compile -d huikuan/locale -D django >/dev/null

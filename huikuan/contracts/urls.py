@@ -1,0 +1,5 @@
+"""The contracts pages' addresses (names are global: see huikuan/web/DESIGN.md)."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []

@@ -1,0 +1,24 @@
+// Huikuan workbench: small behaviours on top of server-rendered pages (htmx does the rest).
+"use strict";
+
+function drawDueCollectedChart() {
+  const data = document.getElementById("chart-data");
+  const target = document.getElementById("chart");
+  if (!data || !target || typeof Plotly === "undefined") return;
+  const chart = JSON.parse(data.textContent);
+  const narrow = window.matchMedia("(max-width: 576px)").matches;
+  Plotly.newPlot(target, [
+    {type: "bar", name: chart.labels.due, x: chart.months, y: chart.due.map(Number), marker: {color: "#adb5bd"}},
+    {type: "bar", name: chart.labels.collected, x: chart.months, y: chart.collected.map(Number), marker: {color: "#0d6efd"}},
+  ], {
+    barmode: "group",
+    margin: {l: narrow ? 40 : 60, r: 10, t: 10, b: 40},
+    legend: {orientation: "h", y: -0.2},
+    yaxis: {tickformat: "~s", title: {text: chart.labels.currency}},
+    height: narrow ? 260 : 320,
+  }, {displayModeBar: false, responsive: true});
+}
+
+// A form field that asks the server to re-render a preview (plan editor, terms preview) sends
+// itself with htmx; nothing else needs script here.
+document.addEventListener("DOMContentLoaded", drawDueCollectedChart);
