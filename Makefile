@@ -1,5 +1,5 @@
 # Shortcuts; the scripts do the work.
-.PHONY: run test bench bench-lists bench-write
+.PHONY: run test bench bench-lists bench-write bench-pages
 
 run:
 	scripts/run
@@ -20,3 +20,7 @@ bench-lists:
 # The write path through the services: one contract from signing to its first payment, per database.
 bench-write:
 	.venv/bin/python bench/write_path.py --contracts $${N:-500}
+
+# The workbench pages through HTTP (gunicorn on loopback, session sign-in), p50/p95 per page.
+bench-pages:
+	.venv/bin/python bench/pages.py --installments $${N:-1000000} $${REUSE:+--reuse}

@@ -41,9 +41,12 @@ def lockout_response(
     response: HttpResponse
     if request.path.startswith("/api/"):
         response = JsonResponse({"code": AccountErrorCode.LOCKED_OUT, "message": message}, status=STATUS)
-    else:
+    elif request.path.startswith("/admin/"):
         context = {**admin.site.each_context(request), "title": _("Sign-in locked"), "message": message}
         response = render(request, "accounts/locked_out.html", context, status=STATUS)
+    else:  # the workbench's sign-in page
+        context = {"title": _("Sign-in locked"), "message": message}
+        response = render(request, "accounts/locked_out_page.html", context, status=STATUS)
     cool_off = get_cool_off(request)
     if cool_off:
         response["Retry-After"] = str(int(cool_off.total_seconds()))

@@ -23,6 +23,8 @@ from huikuan.receivables.choices import AdjustmentKind, PaymentMethod
 from huikuan.receivables.models import Adjustment, Allocation, Receipt
 from huikuan.terms.choices import MilestoneKind
 
+OPEN_STATUSES = frozenset({InstallmentStatus.NOT_DUE, InstallmentStatus.DUE, InstallmentStatus.OVERDUE})
+
 
 def _filter_reversed(queryset: QuerySet, name: str, value: bool) -> QuerySet:
     return queryset.filter(reversed_on__isnull=not value)
@@ -37,6 +39,8 @@ class InstallmentFilter(django_filters.FilterSet):
     contract = IdFilter(field_name="contract_id", label=_("contract"))
     status = django_filters.ChoiceFilter(choices=InstallmentStatus.choices, method="filter_status", label=_("status"))
     partly_paid = django_filters.BooleanFilter(method="filter_partly_paid", label=_("partly paid"))
+    # open: not due, due or overdue (what is still owed: the worklist); false: settled
+    open = django_filters.BooleanFilter(method="filter_open", label=_("open"))
     due_from = DateFilter(field_name="due_date", lookup_expr="gte", label=_("due from"))
     due_to = DateFilter(field_name="due_date", lookup_expr="lte", label=_("due to"))
     currency = django_filters.CharFilter(label=_("currency"))
@@ -50,6 +54,7 @@ class InstallmentFilter(django_filters.FilterSet):
             "contract",
             "status",
             "partly_paid",
+            "open",
             "due_from",
             "due_to",
             "currency",
@@ -90,9 +95,20 @@ class InstallmentFilter(django_filters.FilterSet):
             return queryset.none()
         return self._by_rule(queryset, parts)
 
+    def filter_open(self, queryset: QuerySet[Installment], name: str, value: bool) -> QuerySet[Installment]:
+        status = self.form.cleaned_data.get("status")
+        if status:  # the status alone decides; both together only ask whether it is an open one
+            return queryset if (status in OPEN_STATUSES) == value else queryset.none()
+        # the statuses' parts are disjoint, so their union is counted and sliced part by part too
+        by_status = figures.status_parts(self.as_of, partly_paid=self.form.cleaned_data.get("partly_paid"))
+        parts = tuple(part for status in by_status if (status in OPEN_STATUSES) == value for part in by_status[status])
+        if not parts:  # settled and partly paid: never
+            return queryset.none()
+        return self._by_rule(queryset, parts)
+
     def filter_partly_paid(self, queryset: QuerySet[Installment], name: str, value: bool) -> QuerySet[Installment]:
-        if self.form.cleaned_data.get("status"):
-            return queryset  # applied with the status
+        if self.form.cleaned_data.get("status") or self.form.cleaned_data.get("open") is not None:
+            return queryset  # applied with the status or the open filter
         parts = figures.partly_paid_parts(self.as_of)
         if value:
             return self._by_rule(queryset, parts)

@@ -13,8 +13,8 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils import translation
-from django.utils.translation import gettext as _
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from huikuan.accounts.models import User
@@ -23,6 +23,7 @@ from huikuan.core.dates import today
 from huikuan.receivables.dashboard import dashboards
 from huikuan.receivables.search import search_records
 from huikuan.web.forms import style
+from huikuan.web.requests import page_user
 
 
 class SignInForm(AuthenticationForm):
@@ -92,8 +93,7 @@ ROLE_GREETING = {
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    assert isinstance(user, User)
+    user = page_user(request)
     as_of = today()
     figures = dashboards(user=user, as_of=as_of)
     main = figures[0]
@@ -120,7 +120,6 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def search(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    assert isinstance(user, User)
+    user = page_user(request)
     results = search_records(user=user, text=request.GET.get("q", ""))
     return render(request, "web/search.html", {"results": results, "search_query": results.text})

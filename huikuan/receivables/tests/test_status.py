@@ -268,6 +268,17 @@ def test_status_filters_and_row_statuses_equal_a_decimal_recomputation(
                     assert capped.count_up_to(limit) == min(len(found), limit)
                 if status in OPEN_STATUSES:  # nothing settled is ever open, due or overdue
                     assert all(rows[pk].open > 0 for pk in found)
+            # open: the open statuses together (the worklist), and its complement the settled ones
+            for flag in (True, False):
+                found = listed(manager, as_of, open=flag)
+                assert found == {pk for pk, (s, _) in expected.items() if (s in OPEN_STATUSES) == flag}, flag
+                assert counted(manager, as_of, open=flag) == len(found)
+                assert sliced_pages(manager, as_of, open=flag) == ordered(manager, as_of, open=flag)
+                partly = {pk for pk, (s, p) in expected.items() if p and (s in OPEN_STATUSES) == flag}
+                assert listed(manager, as_of, open=flag, partly_paid=True) == partly
+                assert listed(manager, as_of, open=flag, status=S.OVERDUE) == (
+                    {pk for pk, (s, _) in expected.items() if s == S.OVERDUE} if flag else set()
+                )
             for flag in (True, False):
                 found = listed(manager, as_of, partly_paid=flag)
                 assert found == {pk for pk, (_, partly) in expected.items() if partly == flag}, (flag, as_of)

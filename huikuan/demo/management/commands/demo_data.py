@@ -94,7 +94,7 @@ class Command(BaseCommand):
         url = url.rstrip("/")
         self.stdout.write("")
         self.stdout.write(_("Huikuan: %(url)s/") % {"url": url})
-        self.stdout.write(_("Admin: %(url)s/admin/   API docs: %(url)s/api/docs/") % {"url": url})
+        self.stdout.write(_("Admin (administrators): %(url)s/admin/   API docs: %(url)s/api/docs/") % {"url": url})
         self.stdout.write(_("Password for every user: %(password)s") % {"password": demo_company.DEMO_PASSWORD})
         rows = demo_company.logins()
         username_label, role_label = _("Username"), _("Role")
@@ -102,3 +102,12 @@ class Command(BaseCommand):
         self.stdout.write(f"  {username_label:<{width}}  {role_label}")
         for username, role in rows:
             self.stdout.write(f"  {username:<{width}}  {role}")
+        self.stdout.write("")
+        self.stdout.write(
+            _(
+                "Try first: sign in at %(url)s/ as clerk (an AR clerk: enter a receipt and match it), then as "
+                "finance (the finance manager: overview and settings) and east_rep1 (a sales rep: only their "
+                "customers)."
+            )
+            % {"url": url}
+        )
