@@ -114,12 +114,13 @@ def dashboards(*, user: User, as_of: dt.date) -> list[Dashboard]:
     next_month = month_start(as_of, -1)
     due: dict[tuple[str, dt.date], int] = defaultdict(int)
     planned = installments.filter(due_date__gte=first, due_date__lt=next_month, booked_on__lte=as_of).order_by()
-    for row in planned.values("currency", month=TruncMonth("due_date")).annotate(total=Sum(Cents("amount"))):
-        due[(row["currency"], _month_key(row["month"]))] += row["total"] or 0
+    for planned_row in planned.values("currency", month=TruncMonth("due_date")).annotate(total=Sum(Cents("amount"))):
+        due[(planned_row["currency"], _month_key(planned_row["month"]))] += planned_row["total"] or 0
     collected: dict[tuple[str, dt.date], int] = defaultdict(int)
     received = receipts.filter(received_on__gte=first, received_on__lte=as_of, reversed_on__isnull=True).order_by()
-    for row in received.values("currency", month=TruncMonth("received_on")).annotate(total=Sum(Cents("amount"))):
-        collected[(row["currency"], _month_key(row["month"]))] += row["total"] or 0
+    by_month = received.values("currency", month=TruncMonth("received_on")).annotate(total=Sum(Cents("amount")))
+    for received_row in by_month:
+        collected[(received_row["currency"], _month_key(received_row["month"]))] += received_row["total"] or 0
     for currency, _month in [*due, *collected]:
         of(currency)
     if not by_currency:  # nothing yet: zeros in the default currency

@@ -23,18 +23,28 @@ def _package_dir(module: str) -> Path | None:
     except ImportError:
         return None
     base = getattr(imported, "BASE_DIR", None)  # xstatic packages say where their files are
-    return Path(base) if base else Path(imported.__file__).parent
+    if base:
+        return Path(base)
+    return Path(imported.__file__).parent if imported.__file__ else None
 
 
 def vendor_files() -> dict[str, Path | None]:
     """Static path under ``vendor/`` → the file in its package (None when the package is missing)."""
     bootstrap = _package_dir("xstatic.pkg.bootstrap")
     plotly = _package_dir("plotly")
-    return {
-        "vendor/bootstrap/bootstrap.min.css": bootstrap and bootstrap / "css" / "bootstrap.min.css",
-        "vendor/bootstrap/bootstrap.bundle.min.js": bootstrap and bootstrap / "js" / "bootstrap.bundle.min.js",
-        "vendor/plotly/plotly.min.js": plotly and plotly / "package_data" / "plotly.min.js",
+    files: dict[str, Path | None] = {
+        # the source maps too: the minified files name them, and the manifest storage checks that
+        # every file a static file names exists
+        f"vendor/bootstrap/{name}": bootstrap and bootstrap / folder / name
+        for folder, name in (
+            ("css", "bootstrap.min.css"),
+            ("css", "bootstrap.min.css.map"),
+            ("js", "bootstrap.bundle.min.js"),
+            ("js", "bootstrap.bundle.min.js.map"),
+        )
     }
+    files["vendor/plotly/plotly.min.js"] = plotly and plotly / "package_data" / "plotly.min.js"
+    return files
 
 
 class VendorFinder(BaseFinder):

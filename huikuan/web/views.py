@@ -81,7 +81,7 @@ def set_language(request: HttpRequest) -> HttpResponse:
     return response
 
 
-ROLE_GREETING = {
+ROLE_GREETING: dict[str, str] = {
     Role.SALES_REP: "rep",
     Role.COLLECTOR: "collector",
     Role.AR_CLERK: "clerk",
@@ -101,7 +101,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "months": [month.starts_on.strftime("%Y-%m") for month in main.months],
         "due": [str(month.due) for month in main.months],
         "collected": [str(month.collected) for month in main.months],
-        "labels": {"due": str(_("Due")), "collected": str(_("Collected")), "currency": main.currency},
+        "labels": {"due": str(_("Planned")), "collected": str(_("Collected")), "currency": main.currency},
     }
     context = {
         "as_of": as_of,

@@ -16,12 +16,15 @@ from django.shortcuts import render
 from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext_lazy as _
 
+from huikuan.accounts.models import User
 from huikuan.contracts.choices import InstallmentStatus
 from huikuan.contracts.models import Installment
+from huikuan.contracts.selectors import contracts_visible_to
 from huikuan.core.as_of import as_of_from
 from huikuan.core.dates import today
 from huikuan.core.errors import DomainError
-from huikuan.receivables.figures import DEFAULT_BUCKETS
+from huikuan.customers.selectors import customers_visible_to
+from huikuan.receivables.figures import DEFAULT_BUCKETS, figures_of
 from huikuan.receivables.selectors import installment_list
 from huikuan.web import exports
 from huikuan.web.forms import DateInput, WorkbenchForm
@@ -85,9 +88,15 @@ def selector_filters(form: WorklistFilters, as_of: dt.date) -> dict[str, Any]:
 
 
 def days_overdue(row: Installment) -> int | None:
-    if row.figures.status != InstallmentStatus.OVERDUE or row.due_date is None:
+    figures = figures_of(row)
+    if figures.status != InstallmentStatus.OVERDUE or row.due_date is None:
         return None
-    return (row.figures.as_of - row.due_date).days
+    return (figures.as_of - row.due_date).days
+
+
+def status_label(row: Installment) -> str:
+    status = figures_of(row).status
+    return str(InstallmentStatus(status).label) if status else ""
 
 
 def columns() -> list[Column]:
@@ -110,8 +119,8 @@ def columns() -> list[Column]:
         Column("owner", _("Owner"), lambda r: r.contract.owner.get_full_name() or r.contract.owner.username),
         Column("currency", _("Currency"), lambda r: r.currency),
         Column("amount", _("Amount"), lambda r: r.amount, numeric=True),
-        Column("open", _("Open"), lambda r: r.figures.open, numeric=True),
-        Column("status", _("Status"), lambda r: InstallmentStatus(r.figures.status).label if r.figures.status else ""),
+        Column("open", _("Open"), lambda r: figures_of(r).open, numeric=True),
+        Column("status", _("Status"), status_label),
     ]
 
 
@@ -154,6 +163,7 @@ def worklist(request: HttpRequest) -> HttpResponse:
             messages.error(request, str(error))
     page = page_of(request, rows)
     context = {
+        "narrowed": _narrowed(request, user, checked),
         "form": form,
         "as_of": as_of,
         "page": page,
@@ -162,6 +172,24 @@ def worklist(request: HttpRequest) -> HttpResponse:
         "quick_links": [(label, _link(request, params)) for label, params in _quick_links(as_of)],
     }
     return render(request, "receivables/worklist.html", context)
+
+
+def _narrowed(request: HttpRequest, user: User, form: WorklistFilters) -> list[tuple[str, str]]:
+    """The customer or contract the list is narrowed to (from their pages), each with a link that
+    widens it again; a record outside the scope is not named (the list is empty for it anyway)."""
+    if not form.is_valid():
+        return []
+    found = []
+    lookups = (("customer", customers_visible_to, "name"), ("contract", contracts_visible_to, "number"))
+    for name, visible_to, attribute in lookups:
+        pk = form.cleaned_data.get(name)
+        record = visible_to(user).filter(pk=pk).first() if pk else None
+        if record is not None:
+            query = request.GET.copy()
+            query.pop(name, None)
+            query.pop("page", None)
+            found.append((str(getattr(record, attribute)), f"?{query.urlencode()}"))
+    return found
 
 
 def _link(request: HttpRequest, params: dict[str, str]) -> str:

@@ -15,7 +15,8 @@ import pytest
 
 WIDE = {"width": 1280, "height": 900}
 NARROW = {"width": 375, "height": 812}
-SCREENSHOTS = Path(os.environ.get("HUIKUAN_SCREENSHOT_DIR", Path(__file__).resolve().parents[3] / "var" / "screenshots"))
+ROOT = Path(__file__).resolve().parents[3]
+SCREENSHOTS = Path(os.environ.get("HUIKUAN_SCREENSHOT_DIR", ROOT / "var" / "screenshots"))
 # Flags of a browser on a closed network: no background requests to the vendor's services.
 CHROMIUM_FLAGS = [
     "--no-sandbox",
@@ -43,7 +44,7 @@ def launch() -> Iterator[object]:
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
-        sync_playwright = None  # type: ignore[assignment]
+        sync_playwright = None
     missing = None
     if executable is None:
         missing = "Debian's chromium is not installed: run scripts/install-browser"
@@ -70,7 +71,7 @@ class Visit:
     def __init__(self, browser: object, base_url: str, viewport: dict[str, int], language: str = "zh-CN") -> None:
         self.base_url = base_url
         self.foreign: list[str] = []
-        self.context = browser.new_context(  # type: ignore[attr-defined]
+        self.context = browser.new_context(
             base_url=base_url, viewport=viewport, locale=language, accept_downloads=True
         )
         self.context.route("**/*", self._only_our_server)
@@ -80,13 +81,13 @@ class Visit:
         self.width = viewport["width"]
 
     def _only_our_server(self, route: object) -> None:
-        url = route.request.url  # type: ignore[attr-defined]
+        url = route.request.url
         ours = urlsplit(self.base_url).netloc
         if urlsplit(url).scheme in ("data", "blob") or urlsplit(url).netloc == ours:
-            route.continue_()  # type: ignore[attr-defined]
+            route.continue_()
         else:
             self.foreign.append(url)
-            route.abort()  # type: ignore[attr-defined]
+            route.abort()
 
     def shot(self, name: str) -> Path:
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
