@@ -136,7 +136,8 @@ def _refuse_amounts_that_never_fit(lines: Sequence[LineSpec], *, has_remainder: 
         if percent_total > HUNDRED:
             raise _fail(
                 TermsErrorCode.TERMS_PERCENT_OVER_100,
-                _("The percentages add up to %(total)s%%, more than 100%%.") % {"total": percent_total.normalize()},
+                _("The percentages add up to %(total)s%%, more than 100%%.")
+                % {"total": f"{percent_total.normalize():f}"},
                 index,
                 "percent",
             )
@@ -175,7 +176,7 @@ def _refuse_amounts_that_never_fit(lines: Sequence[LineSpec], *, has_remainder: 
             raise _fail(
                 TermsErrorCode.TERMS_REMAINDER_NEEDED,
                 _("The percentages add up to %(total)s%%: make them 100%% or add a remainder line.")
-                % {"total": percent_total.normalize()},
+                % {"total": f"{percent_total.normalize():f}"},
             )
         return
     if percent_total and full_at is None:

@@ -1,0 +1,295 @@
+"""The contract pages' forms. They parse what was typed; the services decide (a refusal comes back
+on its field through ``form.refuse``)."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from huikuan.accounts.models import User
+from huikuan.contracts.choices import ContractStatus
+from huikuan.core import money
+from huikuan.core.errors import DomainError
+from huikuan.core.numbers import NumberFormatError, parse_decimal, parse_int
+from huikuan.customers.models import Customer
+from huikuan.terms.choices import MilestoneKind
+from huikuan.terms.models import PaymentTerms
+from huikuan.web.forms import DateInput, WorkbenchForm, style
+
+# a service's refusal of one line of a list: ``installments[2].amount``, ``lines[0].percent``
+LINE_FIELD = re.compile(r"^\w+\[(\d+)\]\.(\w+)$")
+
+
+class StrictDecimalField(forms.CharField):
+    """A number typed by a person, read strictly (``core.numbers``: no exponents, separators or
+    spaces; full-width digits allowed): Django's DecimalField reads ``1e3`` as 1000."""
+
+    default_error_messages = {"invalid": _("Enter a number such as 1234.50 (digits and one point).")}
+
+    def __init__(self, *, places: int | None = None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.places = places
+        # no max_length validator: it would measure the number; core.numbers refuses long input
+        self.widget.attrs.update({"inputmode": "decimal", "maxlength": "40"})
+
+    def to_python(self, value: Any) -> Decimal | None:  # type: ignore[override]  # a number, not text
+        text = super().to_python(value)
+        if text in self.empty_values:
+            return None
+        try:
+            number = parse_decimal(text)
+        except NumberFormatError as error:
+            raise ValidationError(self.error_messages["invalid"], code="invalid") from error
+        if self.places is not None and number != number.quantize(Decimal(1).scaleb(-self.places)):
+            raise ValidationError(
+                _("Enter at most %(places)s decimal places.") % {"places": self.places}, code="places"
+            )
+        return number
+
+
+class AmountField(StrictDecimalField):
+    """An amount: the services check it against its currency (places, limit)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(places=money.DECIMAL_PLACES, **kwargs)
+
+
+class StrictIntegerField(forms.CharField):
+    """A whole number read strictly (``core.numbers``); the services check its range."""
+
+    default_error_messages = {"invalid": _("Enter a whole number.")}
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.widget.attrs.update({"inputmode": "numeric", "maxlength": "12"})
+
+    def to_python(self, value: Any) -> int | None:  # type: ignore[override]  # a number, not text
+        text = super().to_python(value)
+        if text in self.empty_values:
+            return None
+        try:
+            return parse_int(text)
+        except NumberFormatError as error:
+            raise ValidationError(self.error_messages["invalid"], code="invalid") from error
+
+
+def refuse_line(
+    formset: forms.BaseFormSet, error: DomainError, *, positions: list[int], fallback: forms.Form | None = None
+) -> bool:
+    """Put a service's refusal of one line (``installments[2].amount``) on the field of the form it
+    came from; ``positions`` maps the lines sent to the service to the formset's forms (blank rows
+    are not sent). False when the error names no line: the caller shows it above the list."""
+    match = LINE_FIELD.match(error.field or "")
+    if match is None:
+        if fallback is not None:
+            fallback.add_error(None, str(error.message))
+        return False
+    index, name = int(match[1]), match[2]
+    if index >= len(positions):
+        return False
+    form = formset.forms[positions[index]]
+    form.add_error(name if name in form.fields else None, str(error.message))
+    return True
+
+
+def currency_choices() -> list[tuple[str, str]]:
+    return [(code, code) for code in sorted(money.supported_currencies())]
+
+
+class ContractForm(WorkbenchForm):
+    """A contract's fields. The create form has them all; an edit form keeps only the fields the
+    contract's status lets change (``contracts.services.DRAFT_FIELDS`` / ``ACTIVE_FIELDS``)."""
+
+    customer = forms.ModelChoiceField(label=_("Customer"), queryset=Customer.objects.none())
+    number = forms.CharField(
+        label=_("Number"), max_length=40, required=False, help_text=_("Leave blank to number it automatically.")
+    )
+    title = forms.CharField(label=_("Title"), max_length=200)
+    amount = AmountField(label=_("Amount"))
+    currency = forms.ChoiceField(label=_("Currency"), choices=currency_choices)
+    signed_on = forms.DateField(label=_("Signed on"), widget=DateInput())
+    starts_on = forms.DateField(label=_("Starts on"), required=False, widget=DateInput())
+    ends_on = forms.DateField(label=_("Ends on"), required=False, widget=DateInput())
+    vat_rate = StrictDecimalField(
+        label=_("VAT rate"), places=4, initial="0.13", help_text=_("A fraction: 0.13 is 13%.")
+    )
+    owner = forms.ModelChoiceField(
+        label=_("Owner"),
+        queryset=User.objects.none(),
+        required=False,
+        help_text=_("Blank: the customer's owner."),
+    )
+    terms = forms.ModelChoiceField(
+        label=_("Payment terms"),
+        queryset=PaymentTerms.objects.none(),
+        required=False,
+        help_text=_("The plan is made from it at once; it can be changed while the contract is a draft."),
+    )
+    notes = forms.CharField(label=_("Notes"), required=False, max_length=10_000, widget=forms.Textarea({"rows": 3}))
+
+    def __init__(
+        self,
+        *args: Any,
+        customers: QuerySet[Customer] | None = None,
+        owners: QuerySet[User] | None = None,
+        terms: QuerySet[PaymentTerms] | None = None,
+        editable: tuple[str, ...] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        for name, queryset in (("customer", customers), ("owner", owners), ("terms", terms)):
+            if queryset is None:
+                del self.fields[name]
+            else:
+                self.fields[name].queryset = queryset  # type: ignore[attr-defined]  # a ModelChoiceField
+        if "owner" in self.fields:
+            self.fields["owner"].label_from_instance = user_label  # type: ignore[attr-defined]
+        if "customer" in self.fields:
+            self.fields["customer"].label_from_instance = customer_label  # type: ignore[attr-defined]
+        if editable is not None:
+            for name in list(self.fields):
+                if name not in editable:
+                    del self.fields[name]
+
+
+def user_label(user: User) -> str:
+    return user.get_full_name() or user.username
+
+
+def customer_label(customer: Customer) -> str:
+    return f"{customer.name} ({customer.code})"
+
+
+class ContractFilterForm(WorkbenchForm):
+    """The contract list's filters (``contracts.filters.ContractFilter`` plus the text and the
+    collected share)."""
+
+    q = forms.CharField(label=_("Number or title"), required=False, max_length=100)
+    status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("any")), *ContractStatus.choices])
+    owner = forms.ModelChoiceField(label=_("Owner"), queryset=User.objects.none(), required=False, empty_label=_("any"))
+    signed_from = forms.DateField(label=_("Signed from"), required=False, widget=DateInput())
+    signed_to = forms.DateField(label=_("Signed to"), required=False, widget=DateInput())
+    collected_min = StrictDecimalField(label=_("Collected at least (%)"), required=False, places=2)
+    collected_max = StrictDecimalField(label=_("Collected at most (%)"), required=False, places=2)
+    customer = StrictIntegerField(required=False, widget=forms.HiddenInput())
+
+    def __init__(self, *args: Any, owners: QuerySet[User], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = owners  # type: ignore[attr-defined]  # a ModelChoiceField
+        self.fields["owner"].label_from_instance = user_label  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        for name in ("collected_min", "collected_max"):
+            value = data.get(name)
+            if value is not None and value > 100:
+                self.add_error(name, _("A share is from 0 to 100%."))
+        low, high = data.get("collected_min"), data.get("collected_max")
+        if low is not None and high is not None and low > high:
+            self.add_error("collected_max", _("The upper bound is below the lower one."))
+        return data
+
+
+class MilestoneForm(WorkbenchForm):
+    kind = forms.ChoiceField(label=_("Milestone"), choices=MilestoneKind.choices)
+    reached_on = forms.DateField(label=_("Reached on"), widget=DateInput())
+    note = forms.CharField(label=_("Note"), required=False, max_length=200)
+
+    def __init__(self, *args: Any, recorded: set[str] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # a milestone is recorded once per contract: offer the others
+        kinds = [(value, label) for value, label in MilestoneKind.choices if value not in (recorded or set())]
+        self.fields["kind"].choices = kinds  # type: ignore[attr-defined]  # a ChoiceField
+
+
+class TerminateForm(WorkbenchForm):
+    on = forms.DateField(label=_("Terminated on"), widget=DateInput())
+    reason = forms.CharField(label=_("Reason"), max_length=2000, widget=forms.Textarea({"rows": 2}))
+
+
+class CancelForm(WorkbenchForm):
+    reason = forms.CharField(label=_("Reason"), max_length=2000, widget=forms.Textarea({"rows": 2}))
+
+
+class ActivateForm(WorkbenchForm):
+    """No fields: carries the refusal of an activation (the plan does not sum, ...)."""
+
+
+class ApplyTermsForm(WorkbenchForm):
+    terms = forms.ModelChoiceField(label=_("Payment terms"), queryset=PaymentTerms.objects.none())
+    base_date = forms.DateField(
+        label=_("Base date"), required=False, widget=DateInput(), help_text=_("Blank: the signing date.")
+    )
+
+    def __init__(self, *args: Any, terms: QuerySet[PaymentTerms], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["terms"].queryset = terms  # type: ignore[attr-defined]  # a ModelChoiceField
+
+
+class InstallmentLineForm(forms.Form):
+    """One installment typed by hand: an amount, and a due date or a milestone with its offset."""
+
+    label = forms.CharField(label=_("Label"), max_length=100, required=False)
+    amount = AmountField(label=_("Amount"))
+    due_date = forms.DateField(label=_("Due date"), required=False, widget=DateInput())
+    milestone = forms.ChoiceField(label=_("or milestone"), required=False, choices=[("", "—"), *MilestoneKind.choices])
+    offset_months = StrictIntegerField(label=_("+ months"), required=False)
+    offset_days = StrictIntegerField(label=_("+ days"), required=False)
+    is_retention = forms.BooleanField(label=_("Retention"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        style(self)
+
+    def line(self) -> dict[str, Any]:
+        """The line as ``contract_set_installments`` takes it."""
+        data = self.cleaned_data
+        return {
+            "label": data.get("label") or "",
+            "amount": data["amount"],
+            "due_date": data.get("due_date"),
+            "milestone": data.get("milestone") or "",
+            "offset_months": data.get("offset_months") or 0,
+            "offset_days": data.get("offset_days") or 0,
+            "is_retention": bool(data.get("is_retention")),
+        }
+
+
+class BasePlanFormSet(forms.BaseFormSet):
+    """Rows of a list typed on a page. Every row counts as an extra row (none is "initial"), so a
+    row left or made blank is skipped rather than refused; the page sets ``extra`` to the rows it
+    shows."""
+
+    def initial_form_count(self) -> int:
+        return 0
+
+    def filled(self) -> list[tuple[int, forms.Form]]:
+        """The rows typed in (index, form); blank rows are left out."""
+        return [(index, form) for index, form in enumerate(self.forms) if form.has_changed()]
+
+
+def rows_formset(
+    formset_class: type[forms.BaseFormSet],
+    data: Any = None,
+    *,
+    initial: list[dict[str, Any]] | None = None,
+    blank: int = 3,
+    prefix: str,
+) -> forms.BaseFormSet:
+    """A bound formset of typed rows, or an unbound one showing ``initial`` and ``blank`` empty rows."""
+    if data is not None:
+        return formset_class(data, prefix=prefix)
+    formset = formset_class(initial=initial or [], prefix=prefix)
+    formset.extra = len(initial or []) + blank
+    return formset
+
+
+PlanFormSet = forms.formset_factory(
+    InstallmentLineForm, formset=BasePlanFormSet, extra=0, max_num=1000, absolute_max=1000, validate_max=True
+)
