@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import operator
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from functools import reduce
 from typing import Any
 
@@ -41,6 +41,8 @@ class InstallmentFilter(django_filters.FilterSet):
     partly_paid = django_filters.BooleanFilter(method="filter_partly_paid", label=_("partly paid"))
     # open: not due, due or overdue (what is still owed: the worklist); false: settled
     open = django_filters.BooleanFilter(method="filter_open", label=_("open"))
+    # receivable: has a status on the date, open or settled (not a draft, not booked after it)
+    receivable = django_filters.BooleanFilter(method="filter_receivable", label=_("receivable on the date"))
     due_from = DateFilter(field_name="due_date", lookup_expr="gte", label=_("due from"))
     due_to = DateFilter(field_name="due_date", lookup_expr="lte", label=_("due to"))
     currency = django_filters.CharFilter(label=_("currency"))
@@ -55,6 +57,7 @@ class InstallmentFilter(django_filters.FilterSet):
             "status",
             "partly_paid",
             "open",
+            "receivable",
             "due_from",
             "due_to",
             "currency",
@@ -95,20 +98,34 @@ class InstallmentFilter(django_filters.FilterSet):
             return queryset.none()
         return self._by_rule(queryset, parts)
 
-    def filter_open(self, queryset: QuerySet[Installment], name: str, value: bool) -> QuerySet[Installment]:
-        status = self.form.cleaned_data.get("status")
-        if status:  # the status alone decides; both together only ask whether it is an open one
-            return queryset if (status in OPEN_STATUSES) == value else queryset.none()
-        # the statuses' parts are disjoint, so their union is counted and sliced part by part too
+    def _by_statuses(self, queryset: QuerySet[Installment], statuses: Iterable[str]) -> QuerySet[Installment]:
+        """The installments whose status is one of ``statuses``: the statuses' parts are disjoint,
+        so their union is counted and sliced part by part too."""
         by_status = figures.status_parts(self.as_of, partly_paid=self.form.cleaned_data.get("partly_paid"))
-        parts = tuple(part for status in by_status if (status in OPEN_STATUSES) == value for part in by_status[status])
+        parts = tuple(part for status in statuses for part in by_status[status])
         if not parts:  # settled and partly paid: never
             return queryset.none()
         return self._by_rule(queryset, parts)
 
+    def filter_open(self, queryset: QuerySet[Installment], name: str, value: bool) -> QuerySet[Installment]:
+        status = self.form.cleaned_data.get("status")
+        if status:  # the status alone decides; both together only ask whether it is an open one
+            return queryset if (status in OPEN_STATUSES) == value else queryset.none()
+        return self._by_statuses(queryset, [s for s in InstallmentStatus.values if (s in OPEN_STATUSES) == value])
+
+    def filter_receivable(self, queryset: QuerySet[Installment], name: str, value: bool) -> QuerySet[Installment]:
+        data = self.form.cleaned_data
+        if data.get("status") or data.get("open") is not None:
+            return queryset if value else queryset.none()  # any status is receivable
+        if not value:
+            # no status on the date: a draft's plan, or booked after it (figures.status_parts)
+            return queryset.filter(Q(booked_on__isnull=True) | Q(booked_on__gt=self.as_of))
+        return self._by_statuses(queryset, InstallmentStatus.values)
+
     def filter_partly_paid(self, queryset: QuerySet[Installment], name: str, value: bool) -> QuerySet[Installment]:
-        if self.form.cleaned_data.get("status") or self.form.cleaned_data.get("open") is not None:
-            return queryset  # applied with the status or the open filter
+        data = self.form.cleaned_data
+        if data.get("status") or data.get("open") is not None or data.get("receivable") is not None:
+            return queryset  # applied with the status, open or receivable filter
         parts = figures.partly_paid_parts(self.as_of)
         if value:
             return self._by_rule(queryset, parts)

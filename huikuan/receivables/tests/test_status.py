@@ -279,6 +279,10 @@ def test_status_filters_and_row_statuses_equal_a_decimal_recomputation(
                 assert listed(manager, as_of, open=flag, status=S.OVERDUE) == (
                     {pk for pk, (s, _) in expected.items() if s == S.OVERDUE} if flag else set()
                 )
+            # receivable: any status on the date; not receivable: none (a draft, or booked later)
+            assert listed(manager, as_of, receivable=True) == {pk for pk, (s, _) in expected.items() if s}
+            assert listed(manager, as_of, receivable=False) == {pk for pk, (s, _) in expected.items() if not s}
+            assert counted(manager, as_of, receivable=True) == len({pk for pk, (s, _) in expected.items() if s})
             for flag in (True, False):
                 found = listed(manager, as_of, partly_paid=flag)
                 assert found == {pk for pk, (_, partly) in expected.items() if partly == flag}, (flag, as_of)

@@ -72,7 +72,9 @@ def selector_filters(form: WorklistFilters, as_of: dt.date) -> dict[str, Any]:
             filters["due_from"] = as_of - dt.timedelta(days=int(high))
     elif status == "":
         filters["open"] = True
-    elif status != ALL:
+    elif status == ALL:
+        filters["receivable"] = True
+    else:
         filters["status"] = status
     for name in ("due_from", "due_to"):
         if data.get(name):

@@ -23,7 +23,7 @@ def amount(value: Any) -> str:
     return f"{Decimal(value):,.2f}"
 
 
-@register.filter
+@register.filter(expects_localtime=True)
 def day(value: Any) -> str:
     """A date as YYYY-MM-DD, in both languages (what finance users type and sort by)."""
     if isinstance(value, dt.datetime):

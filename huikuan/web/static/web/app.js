@@ -14,7 +14,8 @@ function drawDueCollectedChart() {
     barmode: "group",
     margin: {l: narrow ? 40 : 60, r: 10, t: 10, b: 40},
     legend: {orientation: "h", y: -0.2},
-    yaxis: {tickformat: "~s", title: {text: chart.labels.currency}},
+    xaxis: {type: "category"},
+    yaxis: {tickformat: ",.0f", title: {text: chart.labels.currency}, rangemode: "tozero"},
     height: narrow ? 260 : 320,
   }, {displayModeBar: false, responsive: true});
 }
