@@ -76,6 +76,7 @@ class Visit:
         )
         self.context.route("**/*", self._only_our_server)
         self.page = self.context.new_page()
+        self.page.set_default_timeout(10_000)
         self.errors: list[str] = []
         self.page.on("pageerror", lambda error: self.errors.append(str(error)))
         self.width = viewport["width"]
@@ -90,13 +91,42 @@ class Visit:
             route.abort()
 
     def shot(self, name: str) -> Path:
+        """A full-page screenshot, after checking that nothing scrolls sideways."""
+        assert self.no_sideways_scroll(), f"{name} scrolls sideways at {self.width} px: {self.too_wide()}"
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         path = SCREENSHOTS / f"{name}-{self.width}.png"
         self.page.screenshot(path=str(path), full_page=True)
         return path
 
     def no_sideways_scroll(self) -> bool:
-        return bool(self.page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1"))
+        """Nothing reaches past the window's right edge, except inside a table's own scroll box
+        (the page hides horizontal overflow, so the document's width alone would not tell)."""
+        fits = self.page.evaluate(
+            "Math.max(document.documentElement.scrollWidth, document.body.scrollWidth) <= window.innerWidth + 1"
+        )
+        return bool(fits) and not self.too_wide()
+
+    def too_wide(self) -> list[str]:
+        """The outermost elements reaching past the window's right edge, leaving out what lies in
+        a box that scrolls or clips by itself (a wide table in its .table-responsive)."""
+        return list(
+            self.page.evaluate(
+                """() => {
+                  const clipped = e => {
+                    for (let a = e.parentElement; a && a !== document.body; a = a.parentElement) {
+                      if (['auto', 'scroll', 'hidden'].includes(getComputedStyle(a).overflowX)) return true;
+                    }
+                    return false;
+                  };
+                  const wide = e => e.getBoundingClientRect().right > window.innerWidth + 1;
+                  return [...document.body.querySelectorAll('*')]
+                    .filter(e => wide(e) && !clipped(e) && !(e.parentElement && wide(e.parentElement)
+                                                              && e.parentElement !== document.body))
+                    .slice(0, 5)
+                    .map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right));
+                }"""
+            )
+        )
 
     def close(self) -> None:
         self.context.close()
