@@ -3,80 +3,28 @@ on its field through ``form.refuse``)."""
 
 from __future__ import annotations
 
-import re
-from decimal import Decimal
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from huikuan.accounts.models import User
 from huikuan.contracts.choices import ContractStatus
-from huikuan.core import money
 from huikuan.core.errors import DomainError
-from huikuan.core.numbers import NumberFormatError, parse_decimal, parse_int
 from huikuan.customers.models import Customer
 from huikuan.terms.choices import MilestoneKind
 from huikuan.terms.models import PaymentTerms
-from huikuan.web.forms import DateInput, WorkbenchForm, style
-
-# a service's refusal of one line of a list: ``installments[2].amount``, ``lines[0].percent``
-LINE_FIELD = re.compile(r"^\w+\[(\d+)\]\.(\w+)$")
-
-
-class StrictDecimalField(forms.CharField):
-    """A number typed by a person, read strictly (``core.numbers``: no exponents, separators or
-    spaces; full-width digits allowed): Django's DecimalField reads ``1e3`` as 1000."""
-
-    default_error_messages = {"invalid": _("Enter a number such as 1234.50 (digits and one point).")}
-
-    def __init__(self, *, places: int | None = None, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.places = places
-        # no max_length validator: it would measure the number; core.numbers refuses long input
-        self.widget.attrs.update({"inputmode": "decimal", "maxlength": "40"})
-
-    def to_python(self, value: Any) -> Decimal | None:  # type: ignore[override]  # a number, not text
-        text = super().to_python(value)
-        if text in self.empty_values:
-            return None
-        try:
-            number = parse_decimal(text)
-        except NumberFormatError as error:
-            raise ValidationError(self.error_messages["invalid"], code="invalid") from error
-        if self.places is not None and number != number.quantize(Decimal(1).scaleb(-self.places)):
-            raise ValidationError(
-                _("Enter at most %(places)s decimal places.") % {"places": self.places}, code="places"
-            )
-        return number
-
-
-class AmountField(StrictDecimalField):
-    """An amount: the services check it against its currency (places, limit)."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(places=money.DECIMAL_PLACES, **kwargs)
-
-
-class StrictIntegerField(forms.CharField):
-    """A whole number read strictly (``core.numbers``); the services check its range."""
-
-    default_error_messages = {"invalid": _("Enter a whole number.")}
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.widget.attrs.update({"inputmode": "numeric", "maxlength": "12"})
-
-    def to_python(self, value: Any) -> int | None:  # type: ignore[override]  # a number, not text
-        text = super().to_python(value)
-        if text in self.empty_values:
-            return None
-        try:
-            return parse_int(text)
-        except NumberFormatError as error:
-            raise ValidationError(self.error_messages["invalid"], code="invalid") from error
+from huikuan.web.forms import (
+    AmountField,
+    DateInput,
+    StrictDecimalField,
+    StrictIntegerField,
+    WorkbenchForm,
+    currency_choices,
+    line_of,
+    style,
+)
 
 
 def refuse_line(
@@ -85,21 +33,17 @@ def refuse_line(
     """Put a service's refusal of one line (``installments[2].amount``) on the field of the form it
     came from; ``positions`` maps the lines sent to the service to the formset's forms (blank rows
     are not sent). False when the error names no line: the caller shows it above the list."""
-    match = LINE_FIELD.match(error.field or "")
-    if match is None:
+    line = line_of(error)
+    if line is None:
         if fallback is not None:
             fallback.add_error(None, str(error.message))
         return False
-    index, name = int(match[1]), match[2]
+    index, name = line
     if index >= len(positions):
         return False
     form = formset.forms[positions[index]]
     form.add_error(name if name in form.fields else None, str(error.message))
     return True
-
-
-def currency_choices() -> list[tuple[str, str]]:
-    return [(code, code) for code in sorted(money.supported_currencies())]
 
 
 class ContractForm(WorkbenchForm):

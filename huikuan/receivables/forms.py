@@ -3,7 +3,6 @@ its field through ``form.refuse``)."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -19,61 +18,10 @@ from huikuan.contracts.models import Installment
 from huikuan.core import money
 from huikuan.core.dates import today
 from huikuan.core.errors import DomainError
-from huikuan.core.numbers import NumberFormatError, parse_decimal
 from huikuan.customers.models import Customer
 from huikuan.receivables.choices import PaymentMethod
 from huikuan.receivables.receipt_pages_selectors import customer_from_text, customer_label
-from huikuan.web.forms import DateInput, WorkbenchForm
-
-# a service's refusal of one line of a list: ``lines[2].amount``
-LINE_FIELD = re.compile(r"^\w+\[(\d+)\]\.(\w+)$")
-
-
-class AmountField(forms.CharField):
-    """An amount typed by a person, read strictly (``core.numbers``: no exponents, separators or
-    spaces; full-width digits allowed): Django's DecimalField reads ``1e3`` as 1000. The services
-    check the sign, the limit and the currency's places."""
-
-    default_error_messages = {"invalid": _("Enter a number such as 1234.50 (digits and one point).")}
-
-    def __init__(self, **kwargs: Any) -> None:
-        # no max_length: its validator would measure the Decimal; core.numbers refuses long input
-        super().__init__(**kwargs)
-        self.widget.attrs.setdefault("inputmode", "decimal")
-        self.widget.attrs.setdefault("maxlength", "40")
-
-    def to_python(self, value: Any) -> Decimal | None:  # type: ignore[override]  # a number, not text
-        text = super().to_python(value)
-        if text in self.empty_values:
-            return None
-        try:
-            # a minus is read, so that the service's own message says the amount must be positive
-            return parse_decimal(text, allow_negative=True)
-        except NumberFormatError as error:
-            raise ValidationError(self.error_messages["invalid"], code="invalid") from error
-
-
-def typed_amount(value: str) -> Decimal:
-    """An amount as typed so far, for a running total: what cannot be read counts as nothing (its
-    field says why when the form is sent)."""
-    text = value.strip()
-    if not text:
-        return Decimal(0)
-    try:
-        return parse_decimal(text, allow_negative=True)
-    except NumberFormatError:
-        return Decimal(0)
-
-
-# offered first: the currencies a Chinese company's receipts are nearly always in
-COMMON_CURRENCIES = ("CNY", "USD", "EUR", "HKD", "JPY", "GBP")
-
-
-def currency_choices() -> list[tuple[str, str]]:
-    supported = money.supported_currencies()
-    common = [code for code in COMMON_CURRENCIES if code in supported]
-    rest = sorted(supported - set(common))
-    return [(code, code) for code in [*common, *rest]]
+from huikuan.web.forms import AmountField, DateInput, WorkbenchForm, currency_choices, line_of, typed_amount
 
 
 class CustomerInput(forms.TextInput):
@@ -317,9 +265,9 @@ class MatchForm(WorkbenchForm):
     def refuse_line(self, error: DomainError, lines: Sequence[tuple[Installment, Decimal]]) -> bool:
         """Put a refusal of one line (``lines[2].amount``) on that row's amount. False when the error
         names no line."""
-        match = LINE_FIELD.match(error.field or "")
-        if match is None or int(match[1]) >= len(lines):
+        line = line_of(error)
+        if line is None or line[0] >= len(lines):
             return False
-        installment = lines[int(match[1])][0]
+        installment = lines[line[0]][0]
         self.add_error(self.amount_name(installment.pk), str(error.message))
         return True

@@ -72,6 +72,14 @@ class Receipt(Reversible):
             models.Index(fields=["company", "customer", "received_on", "id"], name="receipt_customer_idx"),
             # the list's order (newest first): page 1 and deep pages walk it, nothing is sorted
             models.Index(fields=["company", "received_on", "id"], name="receipt_list_idx"),
+            # the receipts with money not yet matched (a few in a book: most are matched in full),
+            # with what the customers' unapplied cash sums: the customer list sorted by balance
+            # reads these rows only (receivables.customer_figures)
+            models.Index(
+                fields=["company", "customer", "currency", "received_on", "amount", "allocated_amount"],
+                condition=models.Q(reversed_on__isnull=True) & models.Q(allocated_amount__lt=models.F("amount")),
+                name="receipt_unapplied_idx",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -9,9 +9,9 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from huikuan.contracts.forms import AmountField, BasePlanFormSet, StrictDecimalField, StrictIntegerField
+from huikuan.contracts.forms import BasePlanFormSet
 from huikuan.terms.choices import AmountKind, DueRule, MilestoneKind, Period
-from huikuan.web.forms import DateInput, WorkbenchForm, style
+from huikuan.web.forms import AmountField, DateInput, StrictDecimalField, StrictIntegerField, WorkbenchForm, style
 
 # the fields of a line a page sends to the services (LineSpec's, in the order people read them)
 LINE_FIELDS = (

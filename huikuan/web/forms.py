@@ -4,12 +4,22 @@ kept (the page re-renders the bound form)."""
 
 from __future__ import annotations
 
+import re
+from decimal import Decimal
 from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
+from huikuan.core import money
 from huikuan.core.errors import DomainError
+from huikuan.core.numbers import NumberFormatError, parse_decimal, parse_int
+
+# a service's refusal of one line of a list: ``installments[2].amount``, ``lines[0].percent``
+LINE_FIELD = re.compile(r"^\w+\[(\d+)\]\.(\w+)$")
+# offered first: the currencies a Chinese company's contracts and receipts are nearly always in
+COMMON_CURRENCIES = ("CNY", "USD", "EUR", "HKD", "JPY", "GBP")
 
 
 class WorkbenchForm(forms.Form):
@@ -75,3 +85,83 @@ class DateInput(forms.DateInput):
 
     def __init__(self, attrs: dict[str, Any] | None = None) -> None:
         super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+class StrictDecimalField(forms.CharField):
+    """A number typed by a person, read strictly (``core.numbers``: no exponents, separators or
+    spaces; full-width digits allowed): Django's DecimalField reads ``1e3`` as 1000. A minus is
+    read, so that the service's own message says an amount must be positive."""
+
+    default_error_messages = {"invalid": _("Enter a number such as 1234.50 (digits and one point).")}
+
+    def __init__(self, *, places: int | None = None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.places = places
+        # no max_length validator: it would measure the number; core.numbers refuses long input
+        self.widget.attrs.setdefault("inputmode", "decimal")
+        self.widget.attrs.setdefault("maxlength", "40")
+
+    def to_python(self, value: Any) -> Decimal | None:  # type: ignore[override]  # a number, not text
+        text = super().to_python(value)
+        if text in self.empty_values:
+            return None
+        try:
+            number = parse_decimal(text, allow_negative=True)
+        except NumberFormatError as error:
+            raise ValidationError(self.error_messages["invalid"], code="invalid") from error
+        if self.places is not None and number != number.quantize(Decimal(1).scaleb(-self.places)):
+            raise ValidationError(
+                _("Enter at most %(places)s decimal places.") % {"places": self.places}, code="places"
+            )
+        return number
+
+
+class AmountField(StrictDecimalField):
+    """An amount: the services check it against its currency (sign, places, limit)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(places=money.DECIMAL_PLACES, **kwargs)
+
+
+class StrictIntegerField(forms.CharField):
+    """A whole number read strictly (``core.numbers``); the services check its range."""
+
+    default_error_messages = {"invalid": _("Enter a whole number.")}
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.widget.attrs.update({"inputmode": "numeric", "maxlength": "12"})
+
+    def to_python(self, value: Any) -> int | None:  # type: ignore[override]  # a number, not text
+        text = super().to_python(value)
+        if text in self.empty_values:
+            return None
+        try:
+            return parse_int(text)
+        except NumberFormatError as error:
+            raise ValidationError(self.error_messages["invalid"], code="invalid") from error
+
+
+def typed_amount(value: str) -> Decimal:
+    """An amount as typed so far, for a running total: what cannot be read counts as nothing (its
+    field says why when the form is sent)."""
+    text = value.strip()
+    if not text:
+        return Decimal(0)
+    try:
+        return parse_decimal(text, allow_negative=True)
+    except NumberFormatError:
+        return Decimal(0)
+
+
+def line_of(error: DomainError) -> tuple[int, str] | None:
+    """The line and field a service's refusal names (``lines[2].amount`` → (2, "amount"))."""
+    match = LINE_FIELD.match(error.field or "")
+    return (int(match[1]), match[2]) if match else None
+
+
+def currency_choices() -> list[tuple[str, str]]:
+    supported = money.supported_currencies()
+    common = [code for code in COMMON_CURRENCIES if code in supported]
+    rest = sorted(supported - set(common))
+    return [(code, code) for code in [*common, *rest]]

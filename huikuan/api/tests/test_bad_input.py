@@ -84,7 +84,7 @@ def amount_requests(book, terms_id, amount):
 FIELDS = {
     "/api/v1/terms/": "lines[0].fixed_amount",
     "installments/": "installments[0].amount",
-    "batch/": "amount",
+    "batch/": "lines[0].amount",
     "customers/": "credit_limit",
 }
 

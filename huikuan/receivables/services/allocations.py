@@ -165,21 +165,39 @@ def allocations_create(
         receipt=receipt_for_update(receipt.pk, visible_to=actor),
         lines=[(line.installment.pk, line.amount) for line in lines],
         effective_on=effective_on,
+        name_lines=True,
     )
 
 
+# the fields of one line of a batch: a refusal of one is named ``lines[i].<field>``
+LINE_FIELDS = frozenset({"amount", "installment"})
+
+
 def _allocate(
-    *, actor: User, receipt: Receipt, lines: list[tuple[int, Decimal]], effective_on: dt.date | None
+    *,
+    actor: User,
+    receipt: Receipt,
+    lines: list[tuple[int, Decimal]],
+    effective_on: dt.date | None,
+    name_lines: bool = False,
 ) -> list[Allocation]:
     """Allocate (installment pk, amount) lines with the receipt already locked (and checked
-    visible) by the caller."""
+    visible) by the caller. With ``name_lines`` a refusal of one line names it (``lines[2].amount``,
+    as ``contract_set_installments`` names its lines), so a form can show it on that row."""
     installments = installments_for_update(pk for pk, _amount in lines)
-    return [
-        _allocate_locked(
-            receipt=receipt, installment=installments[pk], amount=amount, actor=actor, effective_on=effective_on
-        )
-        for pk, amount in lines
-    ]
+    allocations = []
+    for index, (pk, amount) in enumerate(lines):
+        try:
+            allocations.append(
+                _allocate_locked(
+                    receipt=receipt, installment=installments[pk], amount=amount, actor=actor, effective_on=effective_on
+                )
+            )
+        except DomainError as error:
+            if name_lines and error.field in LINE_FIELDS:
+                error.field = f"lines[{index}].{error.field}"
+            raise
+    return allocations
 
 
 @dataclass(frozen=True)

@@ -77,13 +77,14 @@ def test_a_multi_line_allocation_is_all_or_nothing(clerk, receive, installments)
     # given
     receipt = receive("9000.00")
     # when: the second line asks more than the installment has open
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError) as error:
         allocations_create(
             actor=clerk,
             receipt=receipt,
             lines=[AllocationLine(installments[0], D("3000.00")), AllocationLine(installments[1], D("5000.01"))],
         )
-    # then
+    # then: the refusal names the line (a form shows it on that row), and nothing was kept
+    assert (error.value.code, error.value.field) == ("exceeds_installment", "lines[1].amount")
     fresh(receipt, installments[0])
     assert (Allocation.objects.count(), receipt.allocated_amount, installments[0].open_amount) == (
         0,

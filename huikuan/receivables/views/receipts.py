@@ -4,7 +4,6 @@ every write goes to a service, whose refusal is shown on its field with what was
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -21,19 +20,16 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from huikuan.accounts.models import User
 from huikuan.accounts.roles import Perm
 from huikuan.contracts.models import Installment
-from huikuan.core import money
 from huikuan.core.dates import today
 from huikuan.core.errors import DomainError, NotPermitted
 from huikuan.core.numbers import NumberFormatError, parse_int
 from huikuan.customers.selectors import customers_visible_to
-from huikuan.receivables.errors import ReceivableErrorCode as Code
 from huikuan.receivables.forms import (
     MatchForm,
     ReceiptFilterForm,
     ReceiptForm,
     ReverseForm,
     installment_label,
-    typed_amount,
 )
 from huikuan.receivables.models import Allocation, Receipt
 from huikuan.receivables.receipt_pages_selectors import (
@@ -47,6 +43,7 @@ from huikuan.receivables.selectors import allocations_visible_to, receipts_visib
 from huikuan.receivables.services import allocations as allocation_services
 from huikuan.receivables.services import receipts as receipt_services
 from huikuan.web import exports
+from huikuan.web.forms import typed_amount
 from huikuan.web.lists import Column, cells, page_of
 from huikuan.web.requests import page_user
 
@@ -334,7 +331,8 @@ def allocation_create(request: HttpRequest, pk: int) -> HttpResponse:
     except NotPermitted as error:
         raise PermissionDenied(str(error.message)) from error
     except DomainError as error:
-        if not (form.refuse_line(error, lines) or _point_at_line(form, error, receipt, lines)):
+        # the service names the line it refuses (lines[2].amount): shown on that row
+        if not form.refuse_line(error, lines):
             form.refuse(error)
         return _render_detail(request, receipt, match_form=form)
     total = sum((allocation.amount for allocation in created), Decimal(0))
@@ -348,52 +346,6 @@ def allocation_create(request: HttpRequest, pk: int) -> HttpResponse:
         % {"amount": f"{total:,.2f}", "currency": receipt.currency, "count": len(created)},
     )
     return redirect("receipt_detail", pk=receipt.pk)
-
-
-def _point_at_line(
-    form: MatchForm, error: DomainError, receipt: Receipt, lines: Sequence[tuple[Installment, Decimal]]
-) -> bool:
-    """Show a refusal of ``allocations_create`` next to the row it concerns. The service names no
-    line (its field is ``amount`` or ``installment``), so the row is found the way the service
-    goes through them, first to last: the first amount its checks refuse, from the figures read
-    before the call (nothing was written). Only where the refusal goes is decided here; when no
-    row can be told, the caller shows the message above the panel."""
-    if error.field == "amount":
-        culprit = _first_bad_amount(receipt, lines)
-        if culprit is None and error.code == Code.EXCEEDS_INSTALLMENT:
-            culprit = next((i for i, amount in lines if amount > i.open_amount), None)
-        if culprit is None and error.code == Code.EXCEEDS_RECEIPT:
-            running = Decimal(0)
-            for installment, amount in lines:
-                running += amount
-                if running > receipt.unallocated_amount:
-                    culprit = installment
-                    break
-    elif error.field == "installment":
-        culprit = next(
-            (
-                i
-                for i, _amount in lines
-                if i.customer_id != receipt.customer_id or i.currency != receipt.currency or i.booked_on is None
-            ),
-            None,
-        )
-    else:
-        return False
-    if culprit is None:
-        return False
-    form.add_error(form.amount_name(culprit.pk), str(error.message))
-    return True
-
-
-def _first_bad_amount(receipt: Receipt, lines: Sequence[tuple[Installment, Decimal]]) -> Installment | None:
-    """The first line whose amount the core's own amount check refuses (sign, places, limit)."""
-    for installment, amount in lines:
-        try:
-            money.validate_amount(amount, receipt.currency)
-        except DomainError:
-            return installment
-    return None
 
 
 # ---------------------------------------------------------------------------------------------

@@ -12,10 +12,10 @@ function drawDueCollectedChart() {
     {type: "bar", name: chart.labels.collected, x: chart.months, y: chart.collected.map(Number), marker: {color: "#0d6efd"}},
   ], {
     barmode: "group",
-    margin: {l: narrow ? 40 : 60, r: 10, t: 10, b: 40},
+    margin: {l: narrow ? 50 : 80, r: 10, t: 10, b: 40},
     legend: {orientation: "h", y: -0.2},
     xaxis: {type: "category"},
-    yaxis: {tickformat: ",.0f", title: {text: chart.labels.currency}, rangemode: "tozero"},
+    yaxis: {tickformat: ",.0f", rangemode: "tozero"},
     height: narrow ? 260 : 320,
   }, {displayModeBar: false, responsive: true});
 }
