@@ -209,7 +209,8 @@ class Installment(models.Model):
                 condition=models.Q(settled_on__isnull=False),
             ),
             # the lists, in their order (due date, contract, sequence), with every column their
-            # filters read: counts and pages of any status are index-only scans
+            # filters read: counts and pages of any status are index-only scans, and so are the
+            # home page's sums of what fell due by month
             models.Index(
                 fields=[
                     "company",
@@ -224,6 +225,8 @@ class Installment(models.Model):
                     "amount",
                     "last_reversed_on",
                     "first_collected_on",
+                    # and what the home page sums by month (receivables.dashboard)
+                    "currency",
                 ],
                 name="installment_list_idx",
                 include=["id"],  # PostgreSQL: pages of ids from the index alone (SQLite has the rowid)

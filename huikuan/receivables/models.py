@@ -70,8 +70,11 @@ class Receipt(Reversible):
         indexes = [
             # one customer's list in its order to the id: a deep page is walked in the index alone
             models.Index(fields=["company", "customer", "received_on", "id"], name="receipt_customer_idx"),
-            # the list's order (newest first): page 1 and deep pages walk it, nothing is sorted
-            models.Index(fields=["company", "received_on", "id"], name="receipt_list_idx"),
+            # the list's order (newest first): page 1 and deep pages walk it, nothing is sorted; with
+            # what the home page sums of the money received by month, read from the index alone
+            models.Index(
+                fields=["company", "received_on", "id", "currency", "amount", "reversed_on"], name="receipt_list_idx"
+            ),
             # the receipts with money not yet matched (a few in a book: most are matched in full),
             # with what the customers' unapplied cash sums: the customer list sorted by balance
             # reads these rows only (receivables.customer_figures)

@@ -4,6 +4,7 @@ from huikuan.web import views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("home/chart/", views.home_chart, name="home_chart"),
     path("login/", views.SignInView.as_view(), name="login"),
     path("logout/", views.sign_out, name="logout"),
     path("language/", views.set_language, name="language"),

@@ -19,8 +19,9 @@ from django.views.decorators.http import require_POST
 
 from huikuan.accounts.models import User
 from huikuan.accounts.roles import Perm, Role
+from huikuan.core import money
 from huikuan.core.dates import today
-from huikuan.receivables.dashboard import dashboards
+from huikuan.receivables.dashboard import dashboards, month_series, month_start
 from huikuan.receivables.search import search_records
 from huikuan.web.forms import style
 from huikuan.web.requests import page_user
@@ -97,17 +98,11 @@ def home(request: HttpRequest) -> HttpResponse:
     as_of = today()
     figures = dashboards(user=user, as_of=as_of)
     main = figures[0]
-    chart = {
-        "months": [month.starts_on.strftime("%Y-%m") for month in main.months],
-        "due": [str(month.due) for month in main.months],
-        "collected": [str(month.collected) for month in main.months],
-        "labels": {"due": str(_("Planned")), "collected": str(_("Collected")), "currency": main.currency},
-    }
     context = {
         "as_of": as_of,
+        "month_start": month_start(as_of),
         "week_end": as_of + dt.timedelta(days=7),
         "month_end": as_of + dt.timedelta(days=30),
-        "chart": chart,
         "main": main,
         "others": figures[1:],
         "role_view": ROLE_GREETING.get(user.role, "manager"),
@@ -116,6 +111,24 @@ def home(request: HttpRequest) -> HttpResponse:
         "can_customer": user.has_perm_code(Perm.CUSTOMER_CHANGE),
     }
     return render(request, "web/home.html", context)
+
+
+@login_required
+def home_chart(request: HttpRequest) -> HttpResponse:
+    """The home page's twelve months of due and collected, loaded by the page after itself (it reads
+    a year of installments and receipts, where the rest of the page reads the open ones)."""
+    user = page_user(request)
+    currency = request.GET.get("currency") or settings.HUIKUAN_DEFAULT_CURRENCY
+    if currency not in money.supported_currencies():
+        currency = settings.HUIKUAN_DEFAULT_CURRENCY
+    months = month_series(user=user, as_of=today(), currency=currency)
+    chart = {
+        "months": [month.starts_on.strftime("%Y-%m") for month in months],
+        "due": [str(month.due) for month in months],
+        "collected": [str(month.collected) for month in months],
+        "labels": {"due": str(_("Planned")), "collected": str(_("Collected")), "currency": currency},
+    }
+    return render(request, "web/_home_chart.html", {"chart": chart})
 
 
 @login_required

@@ -6,7 +6,7 @@ from decimal import Decimal as D
 import pytest
 
 from huikuan.core.dates import today
-from huikuan.receivables.dashboard import MONTHS, dashboards, month_start
+from huikuan.receivables.dashboard import MONTHS, dashboards, month_series, month_start
 from huikuan.receivables.services.allocations import allocation_create
 from huikuan.receivables.services.receipts import receipt_create
 
@@ -39,6 +39,10 @@ def book(make_customer, make_contract, manager, rep, other_rep):
     return {"ours": ours, "theirs": theirs, "plan": plan, "other": [("700.00", days(-10))]}
 
 
+def other_rep_of(book):
+    return book["theirs"].owner
+
+
 def due_in_month(plan, start: dt.date) -> D:
     return sum((D(a) for a, due in plan if month_start(due) == start), D("0.00"))
 
@@ -58,12 +62,17 @@ def test_the_home_figures_of_a_finance_manager(book, manager):
         ("甲方科技有限公司", D("2000.00")),
         ("乙方贸易有限公司", D("700.00")),
     ]
-    assert len(figures.months) == MONTHS
-    assert figures.months[-1].starts_on == this_month
-    assert figures.months[0].starts_on == month_start(today(), MONTHS - 1)
-    for month in figures.months:
+    months = month_series(user=manager, as_of=today(), currency="CNY")
+    assert len(months) == MONTHS
+    assert months[-1].starts_on == this_month
+    assert months[0].starts_on == month_start(today(), MONTHS - 1)
+    for month in months:
         assert month.due == due_in_month(book["plan"] + book["other"], month.starts_on)
         assert month.collected == (D("1500.00") if month.starts_on == this_month else D("0.00"))
+    # the rep's chart: their customer's only
+    for month in month_series(user=other_rep_of(book), as_of=today(), currency="CNY"):
+        assert month.due == due_in_month(book["other"], month.starts_on)
+        assert month.collected == D("0.00")
 
 
 def test_a_sales_rep_sees_only_their_customers(book, rep, other_rep):
@@ -85,8 +94,8 @@ def test_an_empty_book_shows_zeros_in_the_default_currency(manager):
         None,
         None,
     )
-    assert len(figures.months) == MONTHS
     assert figures.top_overdue == []
+    assert [m.due for m in month_series(user=manager, as_of=today(), currency="CNY")] == [D("0.00")] * MONTHS
 
 
 def test_currencies_are_never_added_together(make_customer, make_contract, manager, rep):

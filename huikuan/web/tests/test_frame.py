@@ -142,3 +142,21 @@ def test_pages_load_nothing_from_another_host(rep, rep_book):
         body = client.get(address).content.decode()
         for marker in ('src="http', "src='http", 'href="http', "href='http", 'src="//', 'href="//'):
             assert marker not in body, (address, marker)
+
+
+def test_the_home_chart_is_scoped_and_takes_any_currency_text(rep, manager, rep_book, other_book):
+    import json
+
+    def series(user, **query):
+        response = signed_in(user).get("/home/chart/", query)
+        assert response.status_code == 200
+        text = response.content.decode()
+        data = text.split('<script id="chart-data" type="application/json">', 1)[1].split("</script>", 1)[0]
+        return json.loads(data)
+
+    assert series(rep, currency="<b>")["labels"]["currency"] == "CNY"
+    mine, everyone = series(rep), series(manager)
+    assert sum(float(v) for v in mine["collected"]) < sum(float(v) for v in everyone["collected"]) or not any(
+        float(v) for v in everyone["collected"]
+    )
+    assert Client().get("/home/chart/").status_code == 302

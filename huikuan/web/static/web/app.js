@@ -23,3 +23,5 @@ function drawDueCollectedChart() {
 // A form field that asks the server to re-render a preview (plan editor, terms preview) sends
 // itself with htmx; nothing else needs script here.
 document.addEventListener("DOMContentLoaded", drawDueCollectedChart);
+// the home page loads its chart's figures after itself (htmx), then it is drawn
+document.addEventListener("htmx:afterSettle", drawDueCollectedChart);
