@@ -247,6 +247,9 @@ class Installment(models.Model):
                     "first_effective_on",
                     "last_reversed_on",
                     "first_collected_on",
+                    # and what the home page sums by month for a rep's customers (receivables.dashboard)
+                    "amount",
+                    "currency",
                 ],
                 name="installment_customer_list_idx",
                 include=["id"],

@@ -21,10 +21,11 @@ from django.conf import settings
 from django.db.models import Q, QuerySet, Sum
 
 from huikuan.accounts.models import User
-from huikuan.accounts.scope import restrict
+from huikuan.accounts.scope import restrict, sees_whole_companies
 from huikuan.contracts.models import Installment
 from huikuan.core.money import ZERO, Cents, from_cents
 from huikuan.customers.models import Customer
+from huikuan.customers.selectors import customers_visible_to
 from huikuan.receivables.figures import unordered
 from huikuan.receivables.models import Receipt
 
@@ -93,10 +94,20 @@ def _by_month(rows: QuerySet[Any], date: str, starts: Months, ends: Months) -> d
     }
 
 
+def _scoped(queryset: QuerySet[Any], user: User) -> QuerySet[Any]:
+    """``queryset`` within the user's scope. A user who sees only some customers (their own, their
+    team's) gets the rows of those customers by their ids, which the per-customer indexes answer;
+    the scope's join on the customers' owner would make the database read the whole company's rows
+    and test each one's customer."""
+    if sees_whole_companies(user):
+        return restrict(queryset, user)
+    return restrict(queryset, user, owner=None).filter(customer_id__in=customers_visible_to(user).values("pk"))
+
+
 def dashboards(*, user: User, as_of: dt.date) -> list[Dashboard]:
     """The home page figures per currency, the default currency first, then by receivable."""
-    installments = restrict(Installment.objects.all(), user)
-    receipts = restrict(Receipt.objects.all(), user)
+    installments = _scoped(Installment.objects.all(), user)
+    receipts = _scoped(Receipt.objects.all(), user)
     by_currency: dict[str, Dashboard] = {}
 
     def of(currency: str) -> Dashboard:
@@ -170,8 +181,8 @@ def month_series(*, user: User, as_of: dt.date, currency: str) -> list[Month]:
     row (on SQLite a Python one: 3 s at a million installments)."""
     starts = [month_start(as_of, back) for back in range(MONTHS - 1, -1, -1)]
     ends = [*starts[1:], month_start(as_of, -1)]
-    installments = restrict(Installment.objects.filter(currency=currency), user)
-    receipts = restrict(Receipt.objects.filter(currency=currency), user)
+    installments = _scoped(Installment.objects.filter(currency=currency), user)
+    receipts = _scoped(Receipt.objects.filter(currency=currency), user)
     zeros = [0] * MONTHS
     planned = _planned(installments, as_of, starts, ends).get(currency, zeros)
     collected = _collected(receipts, as_of, starts, ends).get(currency, zeros)

@@ -68,8 +68,12 @@ class Receipt(Reversible):
             ),
         ]
         indexes = [
-            # one customer's list in its order to the id: a deep page is walked in the index alone
-            models.Index(fields=["company", "customer", "received_on", "id"], name="receipt_customer_idx"),
+            # one customer's list in its order to the id: a deep page is walked in the index alone;
+            # with what the home page sums of a rep's customers' receipts by month
+            models.Index(
+                fields=["company", "customer", "received_on", "id", "currency", "amount", "reversed_on"],
+                name="receipt_customer_idx",
+            ),
             # the list's order (newest first): page 1 and deep pages walk it, nothing is sorted; with
             # what the home page sums of the money received by month, read from the index alone
             models.Index(
@@ -78,6 +82,12 @@ class Receipt(Reversible):
             # the receipts with money not yet matched (a few in a book: most are matched in full),
             # with what the customers' unapplied cash sums: the customer list sorted by balance
             # reads these rows only (receivables.customer_figures)
+            # a bank reference, as the top bar's search finds it (receivables.search)
+            models.Index(
+                fields=["company", "bank_reference"],
+                condition=~models.Q(bank_reference=""),
+                name="receipt_bank_reference_idx",
+            ),
             models.Index(
                 fields=["company", "customer", "currency", "received_on", "amount", "allocated_amount"],
                 condition=models.Q(reversed_on__isnull=True) & models.Q(allocated_amount__lt=models.F("amount")),

@@ -23,7 +23,7 @@ from huikuan.contracts.views.common import require_change, visible_contract
 from huikuan.core import money
 from huikuan.core.errors import DomainError
 from huikuan.core.numbers import NumberFormatError, parse_int
-from huikuan.customers.models import CustomerStatus
+from huikuan.customers.models import Customer
 from huikuan.customers.selectors import customers_visible_to
 from huikuan.terms.selectors import terms_visible_to
 from huikuan.web.requests import page_user
@@ -51,12 +51,13 @@ def _owners(user: User) -> Any:
     return users_visible_to(user).order_by("username")
 
 
-def _initial_customer(request: HttpRequest, user: User) -> int | None:
+def _initial_customer(request: HttpRequest, user: User) -> Customer | None:
+    """The customer a page linked from (``?customer=12``), if the user may see it."""
     try:
         pk = parse_int(request.GET.get("customer") or "")
     except NumberFormatError:
         return None
-    return pk if customers_visible_to(user).filter(pk=pk).exists() else None
+    return customers_visible_to(user).filter(pk=pk).first()
 
 
 @login_required
@@ -64,7 +65,7 @@ def contract_create_view(request: HttpRequest) -> HttpResponse:
     user = page_user(request)
     require_change(user)
     options: dict[str, Any] = {
-        "customers": customers_visible_to(user).filter(status=CustomerStatus.ACTIVE).order_by("name"),
+        "customer_of": user,
         "owners": _owners(user),
         "terms": terms_visible_to(user).filter(is_active=True).order_by("name"),
     }

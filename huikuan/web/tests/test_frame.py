@@ -160,3 +160,23 @@ def test_the_home_chart_is_scoped_and_takes_any_currency_text(rep, manager, rep_
         float(v) for v in everyone["collected"]
     )
     assert Client().get("/home/chart/").status_code == 302
+
+
+def test_search_finds_numbers_by_their_start_and_bank_references_exactly(manager, rep_book):
+    from huikuan.receivables.services.receipts import receipt_create
+
+    receipt_create(
+        actor=manager,
+        customer=rep_book.customer,
+        received_on=dt.date(2025, 3, 1),
+        amount=__import__("decimal").Decimal("10.00"),
+        bank_reference="CMB20250301-7781",
+    )
+    client = signed_in(manager)
+    number = rep_book.contract.number
+    for text in (number[:-1], number.lower(), number):
+        assert f"/contracts/{rep_book.contract.pk}/" in client.get("/search/", {"q": text}).content.decode(), text
+    assert f"/contracts/{rep_book.contract.pk}/" not in client.get("/search/", {"q": number[3:]}).content.decode()
+    found = client.get("/search/", {"q": "CMB20250301-7781"}).content.decode()
+    assert "CMB20250301-7781" in found.split("<main", 1)[1].split("</h1>", 1)[1]
+    assert 'data-testid="no-results"' in client.get("/search/", {"q": "CMB2025"}).content.decode()
