@@ -59,9 +59,12 @@ def search_records(*, user: User, text: str, limit: int = 20) -> SearchResults:
     contracts = list(
         contracts_visible_to(user).filter(_starts_with("number", number)).order_by("number", "pk")[:limit]
     )
-    receipts = list(
-        receipts_visible_to(user)
-        .filter(_starts_with("number", number) | Q(bank_reference=text))
-        .order_by("-received_on", "-pk")[:limit]
-    )
+    # two index ranges, merged here: one query with OR and the list's order would walk the whole
+    # (company, received_on) index looking for matches (SQLite: 1.6 s at the bench size)
+    visible = receipts_visible_to(user)
+    by_number = visible.filter(_starts_with("number", number)).order_by("number", "pk")[:limit]
+    # "not blank" as the partial index of references says it, so that the database uses that index
+    by_reference = visible.filter(bank_reference=text).exclude(bank_reference="").order_by("pk")[:limit]
+    found = {receipt.pk: receipt for receipt in [*by_number, *by_reference]}
+    receipts = sorted(found.values(), key=lambda r: (r.received_on, r.pk), reverse=True)[:limit]
     return SearchResults(text, customers, contracts, receipts, limit)
