@@ -88,8 +88,9 @@ class Receipt(Reversible):
                 condition=~models.Q(bank_reference=""),
                 name="receipt_bank_reference_idx",
             ),
+            # led by the customer: one customer's unapplied cash (figures.unapplied_total) reads it too
             models.Index(
-                fields=["company", "customer", "currency", "received_on", "amount", "allocated_amount"],
+                fields=["customer", "currency", "received_on", "amount", "allocated_amount"],
                 condition=models.Q(reversed_on__isnull=True) & models.Q(allocated_amount__lt=models.F("amount")),
                 name="receipt_unapplied_idx",
             ),
@@ -118,7 +119,8 @@ class Allocation(Reversible):
         related_name="allocations",
         verbose_name=_("installment"),
     )
-    customer = models.ForeignKey("customers.Customer", on_delete=models.PROTECT, related_name="+")
+    # allocation_customer_idx leads with it: no index of its own
+    customer = models.ForeignKey("customers.Customer", on_delete=models.PROTECT, db_index=False, related_name="+")
     amount = money_field(_("amount"))
     effective_on = models.DateField(_("effective on"))
 
@@ -136,6 +138,14 @@ class Allocation(Reversible):
         indexes = [
             models.Index(fields=["installment", "effective_on"], name="allocation_installment_idx"),
             models.Index(fields=["receipt", "effective_on"], name="allocation_receipt_idx"),
+            # a customer's allocations newest first, and its reversed ones by reversal date (the
+            # customer's timeline): walked in order, not all of a customer's rows sorted
+            models.Index(fields=["customer", "effective_on", "id"], name="allocation_customer_idx"),
+            models.Index(
+                fields=["customer", "reversed_on", "id"],
+                condition=models.Q(reversed_on__isnull=False),
+                name="allocation_reversed_idx",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -149,7 +159,8 @@ class Adjustment(Reversible):
     installment = models.ForeignKey(
         "contracts.Installment", on_delete=models.PROTECT, related_name="adjustments", verbose_name=_("installment")
     )
-    customer = models.ForeignKey("customers.Customer", on_delete=models.PROTECT, related_name="+")
+    # adjustment_customer_idx leads with it: no index of its own
+    customer = models.ForeignKey("customers.Customer", on_delete=models.PROTECT, db_index=False, related_name="+")
     kind = models.CharField(_("kind"), max_length=12, choices=AdjustmentKind.choices)
     amount = money_field(_("amount"))
     effective_on = models.DateField(_("effective on"))
@@ -166,7 +177,11 @@ class Adjustment(Reversible):
                 name="adjustment_reversed_after_effective",
             ),
         ]
-        indexes = [models.Index(fields=["installment", "effective_on"], name="adjustment_installment_idx")]
+        indexes = [
+            models.Index(fields=["installment", "effective_on"], name="adjustment_installment_idx"),
+            # a customer's adjustments newest first (the customer's timeline), walked in order
+            models.Index(fields=["customer", "effective_on", "id"], name="adjustment_customer_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.installment}: {self.amount}"
