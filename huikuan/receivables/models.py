@@ -88,9 +88,10 @@ class Receipt(Reversible):
                 condition=~models.Q(bank_reference=""),
                 name="receipt_bank_reference_idx",
             ),
-            # led by the customer: one customer's unapplied cash (figures.unapplied_total) reads it too
+            # led by the customer: one customer's unapplied cash (figures.unapplied_total) reads it too;
+            # the company last, so that the customer list's subquery (which names it) reads the index only
             models.Index(
-                fields=["customer", "currency", "received_on", "amount", "allocated_amount"],
+                fields=["customer", "currency", "received_on", "amount", "allocated_amount", "company"],
                 condition=models.Q(reversed_on__isnull=True) & models.Q(allocated_amount__lt=models.F("amount")),
                 name="receipt_unapplied_idx",
             ),
