@@ -83,7 +83,9 @@ def cases(setup: dict[str, Any]) -> list[tuple[str, str, str]]:
     past = setup["past"]
     return [
         ("finance", "home", "/"),
+        ("finance", "home: the 12-month chart (loaded after the page)", "/home/chart/"),
         ("rep", "home", "/"),
+        ("rep", "home: the 12-month chart (loaded after the page)", "/home/chart/"),
         ("finance", "worklist", "/receivables/"),
         ("finance", "worklist, page 1,000", "/receivables/?page=1000"),
         ("finance", "worklist, overdue", "/receivables/?status=overdue"),
@@ -108,6 +110,9 @@ def cases(setup: dict[str, Any]) -> list[tuple[str, str, str]]:
         ("finance", "receipt with matching panel", f"/receipts/{setup['receipt']}/"),
         ("finance", "search", f"/search/?{urlencode({'q': setup['search']})}"),
         ("finance", "settings", "/settings/"),
+        ("finance", "new contract", "/contracts/new/"),
+        ("finance", "new receipt", "/receipts/new/"),
+        ("finance", "new customer", "/customers/new/"),
     ]
 
 
