@@ -140,6 +140,9 @@ def test_a_clerks_day(visit, make_user, project_terms):
 
     # a receipt naming the contract; the proposed matching accepted as it is
     page.get_by_role("link", name=zh("Enter a receipt")).click()
+    # the customer box suggests as one types (htmx fills the datalist from the server)
+    labelled(page, "Customer").press_sequentially("云帆", delay=50)
+    page.locator("#customer-options option[value*='杭州云帆网络科技有限公司']").wait_for(state="attached")
     labelled(page, "Customer").fill("杭州云帆网络科技有限公司")
     labelled(page, "Amount").fill("90000.00")
     labelled(page, "Memo").fill(f"{number} 预付款及验收款")
@@ -147,6 +150,12 @@ def test_a_clerks_day(visit, make_user, project_terms):
     page.get_by_role("button", name=zh("Save and match")).click()
     page.wait_for_url(re.compile(r"/receipts/\d+/$"))
     assert page.get_by_test_id("matching-panel").is_visible()
+    # the total follows what is typed (worked out on the server), and the proposal can be changed
+    first_amount = page.locator(".amount-input").first
+    first_amount.fill("29000.00")
+    page.get_by_test_id("match-total").filter(has_text="89,000.00").wait_for()
+    first_amount.fill("30000.00")
+    page.get_by_test_id("match-total").filter(has_text="90,000.00").wait_for()
     visit.shot("receipt-matching")
     page.get_by_test_id("confirm-match").click()
     page.wait_for_load_state()

@@ -53,3 +53,31 @@ def test_sign_in_home_worklist_language_and_sign_out(visit, make_user, rep_book)
     page.get_by_role("button", name="Sign out").click()
     page.wait_for_url("**/login/")
     assert page.get_by_role("button", name="Sign in").is_visible()
+
+
+def test_sign_in_and_search_with_the_keyboard_alone(visit, rep, rep_book):
+    page = visit.page
+    page.goto("/login/")
+
+    def tab_to(selector: str) -> None:
+        for _press in range(30):
+            page.keyboard.press("Tab")
+            if page.evaluate(f"document.activeElement === document.querySelector({selector!r})"):
+                return
+        raise AssertionError(f"{selector} cannot be reached with Tab")
+
+    tab_to("#id_username")
+    page.keyboard.type("rep")
+    page.keyboard.press("Tab")
+    page.keyboard.type(PASSWORD)
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"{visit.base_url}/")
+    if page.locator(".navbar-toggler").is_visible():  # the phone's menu opens from the keyboard too
+        tab_to(".navbar-toggler")
+        page.keyboard.press("Enter")
+        page.locator("#topbar.show").wait_for()
+    tab_to("input[name=q]")
+    page.keyboard.type(rep_book.contract.number)
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/search/?q=*")
+    assert rep_book.contract.number in page.locator("main").inner_text()
