@@ -42,7 +42,7 @@ from huikuan.receivables.customer_figures import (
 )
 from huikuan.terms.selectors import terms_visible_to
 from huikuan.web import exports
-from huikuan.web.lists import Column, cells, page_of
+from huikuan.web.lists import Column
 from huikuan.web.requests import page_user
 
 # the timeline shows this many events, and "show more" this many more each time
@@ -123,18 +123,14 @@ def customer_list(request: HttpRequest) -> HttpResponse:
     if several:
         rows = rows.select_related("company")
     table = columns(with_company=several)
-    export_format = request.GET.get("export")
-    if export_format in exports.FORMATS and not form.errors:
-        try:
-            return exports.export(rows, table, fmt=export_format, name=f"customers-{today().isoformat()}")
-        except exports.TooManyRows as error:
-            messages.error(request, str(error))
-    page = page_of(request, rows)
+    listed = exports.export_or_page(
+        request, rows, table, name=f"customers-{today().isoformat()}", refused=bool(form.errors)
+    )
+    if not isinstance(listed, dict):
+        return listed
     context = {
+        **listed,
         "form": form,
-        "page": page,
-        "columns": table,
-        "rows": [cells(table, row) for row in page.object_list],
         # the filters stay open on a small screen when some are set (or refused)
         "filtered": bool(form.errors) or any(request.GET.get(name) for name in FILTER_NAMES),
         "can_create": user.has_perm_code(Perm.CUSTOMER_CHANGE),

@@ -11,24 +11,11 @@ from django.utils.translation import gettext_lazy as _
 
 from huikuan.contracts.forms import BasePlanFormSet
 from huikuan.terms.choices import AmountKind, DueRule, MilestoneKind, Period
+from huikuan.terms.models import LINE_DISPLAY_FIELDS
 from huikuan.web.forms import AmountField, DateInput, StrictDecimalField, StrictIntegerField, WorkbenchForm, style
 
-# the fields of a line a page sends to the services (LineSpec's, in the order people read them)
-LINE_FIELDS = (
-    "label",
-    "amount_kind",
-    "percent",
-    "fixed_amount",
-    "due_rule",
-    "days",
-    "months",
-    "day_of_month",
-    "fixed_date",
-    "milestone",
-    "periods",
-    "period",
-    "is_retention",
-)
+# the fields of a line a page sends to the services, in the order people read them
+LINE_FIELDS = tuple(name for name in LINE_DISPLAY_FIELDS if name != "sequence")
 
 
 class TermsForm(WorkbenchForm):

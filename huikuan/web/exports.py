@@ -12,14 +12,15 @@ import io
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from django.http import HttpResponse
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
 from huikuan.core.paging import count_up_to
-from huikuan.web.lists import Column, plain
+from huikuan.web.lists import Column, cells, page_of, plain
 
 MAX_ROWS = 100_000
 CHUNK = 2_000
@@ -82,3 +83,20 @@ def export(rows: Any, columns: Sequence[Column], *, fmt: str, name: str) -> Http
     response = HttpResponse(buffer_bytes.getvalue(), content_type=XLSX_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
     return response
+
+
+def export_or_page(
+    request: HttpRequest, rows: Any, columns: Sequence[Column], *, name: str, refused: bool = False
+) -> HttpResponse | dict[str, Any]:
+    """What a list page answers: the export its query string asks for (``?export=xlsx|csv``), or
+    the context of the page asked for (``page``, ``columns`` and the ``rows``' cells). A list whose
+    filters were refused (``refused``) is not exported; one too long to export shows its page
+    with the message saying why."""
+    fmt = request.GET.get("export")
+    if fmt in FORMATS and not refused:
+        try:
+            return export(rows, columns, fmt=fmt, name=name)
+        except TooManyRows as error:
+            messages.error(request, str(error))
+    page = page_of(request, rows)
+    return {"page": page, "columns": columns, "rows": [cells(columns, row) for row in page.object_list]}

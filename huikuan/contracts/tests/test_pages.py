@@ -20,7 +20,6 @@ from openpyxl import load_workbook
 
 from huikuan.accounts.roles import Role
 from huikuan.contracts.models import Contract
-from huikuan.contracts.views import listing
 from huikuan.terms.services import terms_create
 from huikuan.web import exports, lists
 
@@ -184,7 +183,7 @@ def test_refused_filters_show_on_their_fields_and_keep_what_was_typed(manager, b
 
 
 def test_the_list_is_paged_newest_first(manager, books, monkeypatch):
-    monkeypatch.setattr(listing, "page_of", partial(lists.page_of, per_page=3))
+    monkeypatch.setattr(exports, "page_of", partial(lists.page_of, per_page=3))
     client = signed_in(manager)
     first, second = client.get("/contracts/"), client.get("/contracts/?page=2")
     everything = numbers(first) + numbers(second)

@@ -8,7 +8,6 @@ import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
@@ -28,7 +27,7 @@ from huikuan.receivables.contract_figures import collected_share_between
 from huikuan.receivables.figures import ContractFigures, summarize_installments
 from huikuan.receivables.selectors import contract_list_with_figures
 from huikuan.web import exports
-from huikuan.web.lists import Column, cells, page_of
+from huikuan.web.lists import Column
 from huikuan.web.requests import page_user
 
 SELECTOR_FILTERS = ("status", "signed_from", "signed_to", "customer")
@@ -107,19 +106,15 @@ def contract_list(request: HttpRequest) -> HttpResponse:
         if checked.cleaned_data.get("customer"):
             customer = customers_visible_to(user).filter(pk=checked.cleaned_data["customer"]).first()
     table = columns(as_of)
-    export_format = request.GET.get("export")
-    if export_format in exports.FORMATS and not form.errors:
-        try:
-            return exports.export(rows, table, fmt=export_format, name=f"contracts-{as_of.isoformat()}")
-        except exports.TooManyRows as error:
-            messages.error(request, str(error))
-    page = page_of(request, rows)
+    listed = exports.export_or_page(
+        request, rows, table, name=f"contracts-{as_of.isoformat()}", refused=bool(form.errors)
+    )
+    if not isinstance(listed, dict):
+        return listed
     context = {
+        **listed,
         "form": form,
         "as_of": as_of,
-        "page": page,
-        "columns": table,
-        "rows": [cells(table, row) for row in page.object_list],
         "customer": customer,
         "customer_name": customer_label(customer) if customer else "",
         "can_change": can_change(user),

@@ -4,6 +4,8 @@ every write goes to a service, whose refusal is shown on its field with what was
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -44,7 +46,7 @@ from huikuan.receivables.services import allocations as allocation_services
 from huikuan.receivables.services import receipts as receipt_services
 from huikuan.web import exports
 from huikuan.web.forms import typed_amount
-from huikuan.web.lists import Column, cells, page_of
+from huikuan.web.lists import Column
 from huikuan.web.requests import page_user
 
 # ---------------------------------------------------------------------------------------------
@@ -138,18 +140,14 @@ def receipt_list(request: HttpRequest) -> HttpResponse:
             shown["customer"] = customer_label(customer)
             form.data = shown
     table = columns()
-    export_format = request.GET.get("export")
-    if export_format in exports.FORMATS and not form.errors:
-        try:
-            return exports.export(rows, table, fmt=export_format, name=f"receipts-{today().isoformat()}")
-        except exports.TooManyRows as error:
-            messages.error(request, str(error))
-    page = page_of(request, rows)
+    listed = exports.export_or_page(
+        request, rows, table, name=f"receipts-{today().isoformat()}", refused=bool(form.errors)
+    )
+    if not isinstance(listed, dict):
+        return listed
     context = {
+        **listed,
         "form": form,
-        "page": page,
-        "columns": table,
-        "rows": [cells(table, row) for row in page.object_list],
         "can_record": can_record(user),
     }
     return render(request, "receivables/receipts/list.html", context)
@@ -352,6 +350,21 @@ def allocation_create(request: HttpRequest, pk: int) -> HttpResponse:
 # reversals
 
 
+def _reversed(request: HttpRequest, form: ReverseForm, undo: Callable[[str, dt.date | None], None]) -> bool:
+    """Call ``undo`` with the reason and date posted; False when nothing was posted or the
+    service refused (its message is then on the form's field)."""
+    if request.method != "POST" or not form.is_valid():
+        return False
+    try:
+        undo(form.cleaned_data.get("reason") or "", form.cleaned_data.get("reversed_on"))
+    except NotPermitted as error:
+        raise PermissionDenied(str(error.message)) from error
+    except DomainError as error:
+        form.refuse(error)
+        return False
+    return True
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def receipt_reverse(request: HttpRequest, pk: int) -> HttpResponse:
@@ -359,21 +372,13 @@ def receipt_reverse(request: HttpRequest, pk: int) -> HttpResponse:
     _require(can_record(user))
     receipt = visible_receipt(user, pk)
     form = ReverseForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            receipt_services.receipt_reverse(
-                actor=user,
-                receipt=receipt,
-                reason=form.cleaned_data.get("reason") or "",
-                reversed_on=form.cleaned_data.get("reversed_on"),
-            )
-        except NotPermitted as error:
-            raise PermissionDenied(str(error.message)) from error
-        except DomainError as error:
-            form.refuse(error)
-        else:
-            messages.success(request, _("Receipt %(number)s reversed.") % {"number": receipt.number})
-            return redirect("receipt_detail", pk=receipt.pk)
+
+    def undo(reason: str, reversed_on: dt.date | None) -> None:
+        receipt_services.receipt_reverse(actor=user, receipt=receipt, reason=reason, reversed_on=reversed_on)
+
+    if _reversed(request, form, undo):
+        messages.success(request, _("Receipt %(number)s reversed.") % {"number": receipt.number})
+        return redirect("receipt_detail", pk=receipt.pk)
     context = {"receipt": receipt, "allocation": None, "form": form}
     return render(request, "receivables/receipts/reverse.html", context)
 
@@ -388,21 +393,15 @@ def allocation_reverse(request: HttpRequest, pk: int, allocation_pk: int) -> Htt
     if allocation is None:
         raise Http404
     form = ReverseForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            allocation_services.allocation_reverse(
-                actor=user,
-                allocation=allocation,
-                reason=form.cleaned_data.get("reason") or "",
-                reversed_on=form.cleaned_data.get("reversed_on"),
-            )
-        except NotPermitted as error:
-            raise PermissionDenied(str(error.message)) from error
-        except DomainError as error:
-            form.refuse(error)
-        else:
-            messages.success(request, _("The allocation was reversed; its amount is unapplied again."))
-            return redirect("receipt_detail", pk=receipt.pk)
+
+    def undo(reason: str, reversed_on: dt.date | None) -> None:
+        allocation_services.allocation_reverse(
+            actor=user, allocation=allocation, reason=reason, reversed_on=reversed_on
+        )
+
+    if _reversed(request, form, undo):
+        messages.success(request, _("The allocation was reversed; its amount is unapplied again."))
+        return redirect("receipt_detail", pk=receipt.pk)
     context = {
         "receipt": receipt,
         "allocation": allocation,

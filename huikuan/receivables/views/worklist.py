@@ -8,7 +8,6 @@ import datetime as dt
 from typing import Any
 
 from django import forms
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -28,7 +27,7 @@ from huikuan.receivables.figures import DEFAULT_BUCKETS, figures_of
 from huikuan.receivables.selectors import installment_list
 from huikuan.web import exports
 from huikuan.web.forms import DateInput, WorkbenchForm
-from huikuan.web.lists import Column, cells, page_of
+from huikuan.web.lists import Column
 from huikuan.web.requests import page_user
 
 ALL = "all"
@@ -157,20 +156,16 @@ def worklist(request: HttpRequest) -> HttpResponse:
         except (DomainError, ValidationError) as error:
             form.refuse(error)
     table = columns()
-    export_format = request.GET.get("export")
-    if export_format in exports.FORMATS and not form.errors:
-        try:
-            return exports.export(rows, table, fmt=export_format, name=f"receivables-{as_of.isoformat()}")
-        except exports.TooManyRows as error:
-            messages.error(request, str(error))
-    page = page_of(request, rows)
+    listed = exports.export_or_page(
+        request, rows, table, name=f"receivables-{as_of.isoformat()}", refused=bool(form.errors)
+    )
+    if not isinstance(listed, dict):
+        return listed
     context = {
+        **listed,
         "narrowed": _narrowed(request, user, checked),
         "form": form,
         "as_of": as_of,
-        "page": page,
-        "columns": table,
-        "rows": [cells(table, row) for row in page.object_list],
         "quick_links": [(label, _link(request, params)) for label, params in _quick_links(as_of)],
     }
     return render(request, "receivables/worklist.html", context)
