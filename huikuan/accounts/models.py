@@ -63,9 +63,7 @@ class User(AbstractUser):
         Team, on_delete=models.SET_NULL, null=True, blank=True, related_name="members", verbose_name=_("team")
     )
     # Empty: the browser's language (then LANGUAGE_CODE). Set by the switch in the workbench's top bar.
-    language = models.CharField(
-        _("language"), max_length=10, choices=settings.LANGUAGES, blank=True, default=""
-    )
+    language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES, blank=True, default="")
 
     class Meta:
         verbose_name = _("user")

@@ -110,7 +110,6 @@ class ContractForm(WorkbenchForm):
                 if name not in editable:
                     del self.fields[name]
 
-
     def clean_customer(self) -> Customer:
         if self.customer_of is None:  # the field is removed then; never called
             raise ValidationError(_("Choose a customer."))

@@ -19,6 +19,7 @@ from huikuan.accounts.roles import Perm
 from huikuan.accounts.scope import lock_visible, require, require_company
 from huikuan.audit import services as audit
 from huikuan.audit.actions import AuditAction
+from huikuan.contracts import month_totals
 from huikuan.contracts.choices import ContractStatus
 from huikuan.contracts.errors import ContractErrorCode
 from huikuan.contracts.models import Contract, Installment, Milestone
@@ -348,6 +349,7 @@ def contract_activate(*, actor: User, contract: Contract) -> Contract:
     # the plan's booking date and the contract's status in one statement (core.rows)
     booked = rows.update_where_statement(Installment, "contract", contract.pk, booked_on=booked_on)
     rows.update(contract, ["status", "activated_at", "updated_at"], along=booked)
+    month_totals.add_booked(installments)
     audit.record(action=AuditAction.CONTRACT_ACTIVATED, target=contract, actor=actor)
     return contract
 
@@ -405,6 +407,7 @@ def milestone_record(*, actor: User, contract: Contract, kind: str, reached_on: 
         recorded_by=actor,
     )
     fixed = _fix_due_dates_from_milestones(contract)
+    month_totals.add_booked(fixed)  # a draft's installments count when it is activated
     audit.record(
         action=AuditAction.MILESTONE_RECORDED,
         target=milestone,

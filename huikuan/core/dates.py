@@ -69,3 +69,10 @@ def require_offset_days(value: object, *, field: str) -> None:
 def require_offset_months(value: object, *, field: str) -> None:
     """Refuse an offset in months outside 0..MAX_OFFSET_MONTHS (None is no offset). Raises DomainError."""
     _require_offset(value, limit=MAX_OFFSET_MONTHS, message=_("Months must be from 0 to %(max)s."), field=field)
+
+
+def month_start(day: dt.date, months_back: int = 0) -> dt.date:
+    """The first day of ``day``'s month, or of the month ``months_back`` before it (after it when
+    negative)."""
+    index = day.year * 12 + day.month - 1 - months_back
+    return dt.date(index // 12, index % 12 + 1, 1)

@@ -178,3 +178,11 @@ def cents_sql(column: str) -> str:
 def from_cents(cents: int | Decimal | None) -> Decimal:
     """The amount of a sum of ``Cents`` (None, the sum of nothing, is zero)."""
     return at_storage_scale(Decimal(cents or 0).scaleb(-2))
+
+
+def to_cents(amount: Decimal) -> int:
+    """A stored amount (two places at most) as whole cents, the unit of running totals."""
+    cents = amount.scaleb(2)
+    if cents != cents.to_integral_value():
+        raise ValueError(f"{amount} has more than two places")
+    return int(cents)

@@ -9,7 +9,7 @@ has receivers, and services, not signals, carry the rules."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from typing import Any, TypeVar
 
@@ -153,3 +153,44 @@ def update_where(model: type[Model], field: str, value: Any, **changes: Any) -> 
     with _db().cursor() as cursor:
         cursor.execute(sql, values)
         return int(cursor.rowcount)
+
+
+def add_to_totals(
+    model: type[Model],
+    *,
+    columns: Sequence[str],
+    unique: Sequence[str],
+    total: str,
+    deltas: Mapping[tuple[Any, ...], int],
+) -> None:
+    """Add ``deltas`` to running totals: for each key (the values of ``columns``), its amount is
+    added to the ``total`` column of the row with that key, which is made when missing.
+
+    One ``INSERT … ON CONFLICT DO UPDATE`` (SQLite and PostgreSQL spell it alike) per hundred keys:
+    two transactions adding to the same row wait for each other instead of both reading, adding and
+    one losing its write, and neither needs to know whether the row exists. ``unique`` names the
+    columns of the unique constraint the conflict is on. Keys go in sorted order, so that two
+    writers lock shared rows in one order; zero deltas write nothing."""
+    items = sorted((key, delta) for key, delta in deltas.items() if delta)
+    if not items:
+        return
+    db = _db()
+    fields = [_field(model, name) for name in columns]
+    column = _quote(_field(model, total).column)
+    table = _quote(model._meta.db_table)
+    names = ", ".join([*(_quote(f.column) for f in fields), column])
+    conflict = ", ".join(_quote(_field(model, name).column) for name in unique)
+    row = "(" + ", ".join(["%s"] * (len(fields) + 1)) + ")"
+    with db.cursor() as cursor:
+        for start in range(0, len(items), _BATCH):
+            batch = items[start : start + _BATCH]
+            values: list[Any] = []
+            for key, delta in batch:
+                values.extend(f.get_db_prep_save(value, db) for f, value in zip(fields, key, strict=True))
+                values.append(int(delta))
+            # S608: only our own table and column names are formatted in; the values are parameters
+            sql = (
+                f"INSERT INTO {table} ({names}) VALUES {', '.join([row] * len(batch))}"  # noqa: S608
+                f" ON CONFLICT ({conflict}) DO UPDATE SET {column} = {table}.{column} + excluded.{column}"
+            )
+            cursor.execute(sql, values)

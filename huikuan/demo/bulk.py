@@ -34,12 +34,14 @@ from django.db.models import Max
 from django.utils import timezone
 
 from huikuan.accounts.models import Company
+from huikuan.contracts import month_totals as contract_month_totals
 from huikuan.contracts.choices import ContractStatus
 from huikuan.contracts.models import Contract, Installment
 from huikuan.core.dates import today
 from huikuan.customers.models import Contact, Customer
 from huikuan.demo import names
 from huikuan.demo.company import load_staff, load_terms
+from huikuan.receivables import month_totals as receipt_month_totals
 from huikuan.receivables.choices import AdjustmentKind, PaymentMethod
 from huikuan.receivables.figures import settled_status
 from huikuan.receivables.models import Adjustment, Allocation, Receipt
@@ -569,4 +571,7 @@ def bulk_load(
     loader.load_customers(max(5, installments // INSTALLMENTS_PER_CUSTOMER))
     loader.load_contracts(progress)
     reset_sequences()
+    # the rows went in without the services, which keep the monthly totals
+    contract_month_totals.rebuild(company.pk)
+    receipt_month_totals.rebuild(company.pk)
     return loader.counts

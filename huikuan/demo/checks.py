@@ -9,9 +9,10 @@ from decimal import Decimal
 
 from huikuan.accounts.models import Company
 from huikuan.contracts.choices import ContractStatus
-from huikuan.contracts.models import Contract, Installment
+from huikuan.contracts.models import Contract, Installment, PlannedMonth
+from huikuan.core import month_totals
 from huikuan.core.money import ZERO
-from huikuan.receivables.models import Adjustment, Allocation, Receipt
+from huikuan.receivables.models import Adjustment, Allocation, CollectedMonth, Receipt
 
 
 def _active_on(row: Allocation | Adjustment, as_of: dt.date | None) -> bool:
@@ -91,7 +92,22 @@ def problems(company: Company) -> list[str]:
     allocated: dict[int, Decimal] = defaultdict(lambda: ZERO)
     for row in Allocation.objects.filter(company=company, reversed_on__isnull=True):
         allocated[row.receipt_id] += row.amount
+    collected: dict[tuple[object, ...], int] = defaultdict(int)
     for receipt in Receipt.objects.filter(company=company):
         if receipt.allocated_amount != allocated[receipt.pk]:
             found.append(f"receipt {receipt.number}: allocated {receipt.allocated_amount} != {allocated[receipt.pk]}")
+        if receipt.reversed_on is None:
+            key = (company.pk, receipt.customer_id, receipt.currency, receipt.received_on.replace(day=1))
+            collected[key] += int(receipt.amount * 100)
+
+    planned: dict[tuple[object, ...], int] = defaultdict(int)
+    for installment in installments:
+        if installment.booked_on is not None and installment.due_date is not None:
+            key = (company.pk, installment.customer_id, installment.currency, installment.due_date.replace(day=1))
+            planned[key] += int(installment.amount * 100)
+    for model, wanted_totals in ((PlannedMonth, planned), (CollectedMonth, collected)):
+        kept = month_totals.stored(model, company.pk)
+        for key in sorted(set(kept) | {k for k, cents in wanted_totals.items() if cents}):
+            if kept.get(key, 0) != wanted_totals.get(key, 0):
+                found.append(f"{model.__name__} {key}: {kept.get(key, 0)}, expected {wanted_totals.get(key, 0)}")
     return found

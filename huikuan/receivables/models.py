@@ -186,3 +186,31 @@ class Adjustment(Reversible):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.installment}: {self.amount}"
+
+
+class CollectedMonth(models.Model):
+    """What a customer paid in one month (实际回款: receipts by the month received, not reversed), in
+    whole cents per currency: a running total kept by the receipt services
+    (``receivables.month_totals``), so the home page's chart and plan-vs-actual sum a row per
+    customer and month instead of every receipt. A reversed receipt is taken out of its month."""
+
+    company = models.ForeignKey("accounts.Company", on_delete=models.PROTECT, db_index=False, verbose_name=_("company"))
+    customer = models.ForeignKey(
+        "customers.Customer", on_delete=models.PROTECT, db_index=False, related_name="+", verbose_name=_("customer")
+    )
+    currency = currency_field()
+    month = models.DateField(_("month"))
+    amount_cents = models.BigIntegerField(_("collected, in cents"), default=0)
+
+    class Meta:
+        verbose_name = _("collected month")
+        verbose_name_plural = _("collected months")
+        constraints = [
+            models.UniqueConstraint(fields=["customer", "currency", "month"], name="collected_month_unique"),
+        ]
+        indexes = [
+            models.Index(fields=["company", "currency", "month", "amount_cents"], name="collected_month_company_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.customer_id} {self.month:%Y-%m} {self.currency} {self.amount_cents}"

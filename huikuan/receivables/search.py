@@ -56,9 +56,7 @@ def search_records(*, user: User, text: str, limit: int = 20) -> SearchResults:
         .filter(Q(name__icontains=text) | Q(code__iexact=text) | Q(tax_id=number))
         .order_by("name", "pk")[:limit]
     )
-    contracts = list(
-        contracts_visible_to(user).filter(_starts_with("number", number)).order_by("number", "pk")[:limit]
-    )
+    contracts = list(contracts_visible_to(user).filter(_starts_with("number", number)).order_by("number", "pk")[:limit])
     # two index ranges, merged here: one query with OR and the list's order would walk the whole
     # (company, received_on) index looking for matches (SQLite: 1.6 s at the bench size)
     visible = receipts_visible_to(user)

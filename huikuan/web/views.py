@@ -20,8 +20,8 @@ from django.views.decorators.http import require_POST
 from huikuan.accounts.models import User
 from huikuan.accounts.roles import Perm, Role
 from huikuan.core import money
-from huikuan.core.dates import today
-from huikuan.receivables.dashboard import dashboards, month_series, month_start
+from huikuan.core.dates import month_start, today
+from huikuan.receivables.dashboard import dashboards, month_series
 from huikuan.receivables.search import search_records
 from huikuan.web.forms import style
 from huikuan.web.requests import page_user

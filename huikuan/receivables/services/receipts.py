@@ -19,6 +19,7 @@ from huikuan.core.errors import DomainError, require_reason
 from huikuan.core.numbering import assign_number
 from huikuan.customers.models import Customer
 from huikuan.periods.services import require_open
+from huikuan.receivables import month_totals
 from huikuan.receivables.choices import BILL_METHODS, PaymentMethod
 from huikuan.receivables.errors import ReceivableErrorCode as Code
 from huikuan.receivables.lock_objects import installments_for_update, receipt_for_update
@@ -96,6 +97,7 @@ def receipt_create(
             created_by=actor,
         )
     )
+    month_totals.add_receipt(receipt)
     audit.record(action=AuditAction.RECEIPT_CREATED, target=receipt, actor=actor, data={"amount": amount})
     return receipt
 
@@ -118,6 +120,7 @@ def receipt_reverse(*, actor: User, receipt: Receipt, reason: str, reversed_on: 
     for installment in installments.values():
         refresh_installment(installment)
     refresh_receipt(receipt)
+    month_totals.add_receipt(receipt, sign=-1)
     audit.record(
         action=AuditAction.RECEIPT_REVERSED,
         target=receipt,

@@ -5,8 +5,8 @@ from decimal import Decimal as D
 
 import pytest
 
-from huikuan.core.dates import today
-from huikuan.receivables.dashboard import MONTHS, dashboards, month_series, month_start
+from huikuan.core.dates import month_start, today
+from huikuan.receivables.dashboard import MONTHS, dashboards, month_series
 from huikuan.receivables.services.allocations import allocation_create
 from huikuan.receivables.services.receipts import receipt_create
 
