@@ -71,9 +71,7 @@ class Visit:
     def __init__(self, browser: object, base_url: str, viewport: dict[str, int], language: str = "zh-CN") -> None:
         self.base_url = base_url
         self.foreign: list[str] = []
-        self.context = browser.new_context(
-            base_url=base_url, viewport=viewport, locale=language, accept_downloads=True
-        )
+        self.context = browser.new_context(base_url=base_url, viewport=viewport, locale=language, accept_downloads=True)
         self.context.route("**/*", self._only_our_server)
         self.page = self.context.new_page()
         self.page.set_default_timeout(10_000)
