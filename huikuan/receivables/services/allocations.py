@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, cast
 
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import CharField, F, QuerySet, Value
+from django.db.models.functions import Upper
 from django.utils.translation import gettext as _
 
 from huikuan.accounts.models import User
@@ -17,7 +19,7 @@ from huikuan.accounts.roles import Perm
 from huikuan.accounts.scope import require, require_visible
 from huikuan.audit import services as audit
 from huikuan.audit.actions import AuditAction
-from huikuan.contracts.models import Installment
+from huikuan.contracts.models import Contract, Installment
 from huikuan.core import compiled, money, rows
 from huikuan.core.dates import require_business_date, require_not_future, require_order
 from huikuan.core.errors import DomainError, require_reason
@@ -202,9 +204,7 @@ def _allocate(
 
 @dataclass(frozen=True)
 class _Candidate:
-    """What matching reads of an open installment: a tuple, not a model instance, since a
-    customer may have hundreds of open installments and all are read for every receipt matched
-    (every bank line, once statements are imported)."""
+    """What matching reads of an open installment: a tuple, not a model instance."""
 
     pk: int
     contract_id: int
@@ -215,20 +215,66 @@ class _Candidate:
     signed_on: dt.date
 
 
+# Matching reads the customer's open installments in matching order a page at a time, in the
+# database: a large customer has tens of thousands, and reading and sorting all of them in Python
+# for every receipt cost a third of a second (bench/PAGES.md), where a receipt covers a few.
+_PAGE = 32
+
+
 def _open_of(customer_id: int, currency: str) -> QuerySet[Installment, tuple[Any, ...]]:
-    return Installment.objects.filter(
-        customer_id=customer_id, currency=currency, booked_on__isnull=False, open_amount__gt=0
-    ).values_list("pk", "contract_id", "sequence", "due_date", "open_amount", "contract__number", "contract__signed_on")
-
-
-def _candidates(receipt: Receipt) -> list[_Candidate]:
-    """The customer's open installments in the receipt's currency, oldest due first (those still
-    waiting on a milestone last), then by signing date, contract and sequence."""
-    rows = compiled.run_values("open_installments", _open_of, receipt.customer_id, receipt.currency)
-    far = dt.date.max
-    return sorted(
-        (_Candidate(*row) for row in rows), key=lambda c: (c.due_date or far, c.signed_on, c.contract_id, c.sequence)
+    """The customer's open installments in the currency, in matching order: oldest due first
+    (those still waiting on a milestone last), then by signing date, contract and sequence."""
+    return (
+        Installment.objects.filter(
+            customer_id=customer_id, currency=currency, booked_on__isnull=False, open_amount__gt=0
+        )
+        .order_by(F("due_date").asc(nulls_last=True), "contract__signed_on", "contract_id", "sequence")
+        .values_list(
+            "pk", "contract_id", "sequence", "due_date", "open_amount", "contract__number", "contract__signed_on"
+        )
     )
+
+
+def _first_open(customer_id: int, currency: str) -> QuerySet[Installment, tuple[Any, ...]]:
+    return _open_of(customer_id, currency)[:_PAGE]
+
+
+def _open_for_exactly(customer_id: int, currency: str, cents: int) -> QuerySet[Installment, tuple[Any, ...]]:
+    return _open_of(customer_id, currency).alias(open_cents=money.Cents("open_amount")).filter(open_cents=cents)
+
+
+def _oldest_first(receipt: Receipt) -> Iterator[_Candidate]:
+    """The customer's open installments in the receipt's currency, in matching order, read a page
+    at a time as long as the caller asks for more."""
+    key = (receipt.customer_id, receipt.currency)
+    page = compiled.run_values("open_installments", _first_open, *key)
+    offset, size = 0, _PAGE
+    while True:
+        yield from (_Candidate(*row) for row in page)
+        if len(page) < size:
+            return
+        offset += size
+        size = offset  # pages double: few queries for a long walk
+        page = list(_open_of(*key)[offset : offset + size])
+
+
+def _named_in(receipt: Receipt, memo: str) -> list[_Candidate]:
+    """The open installments, in matching order, of the customer's contracts whose number the
+    memo mentions (as a whole token). The database finds the numbers inside the memo among the
+    customer's contracts; the token check runs on those few."""
+    if not memo:
+        return []
+    text = Value(memo, output_field=CharField())
+    contracts = Contract.objects.filter(customer_id=receipt.customer_id).alias(memo=text, upper=Upper("number"))
+    mentioned = [
+        pk
+        for pk, number in contracts.filter(memo__contains=F("upper")).exclude(number="").values_list("pk", "number")
+        if _mentions(memo, number.upper())
+    ]
+    if not mentioned:
+        return []
+    rows = _open_of(receipt.customer_id, receipt.currency).filter(contract_id__in=mentioned)
+    return [_Candidate(*row) for row in rows]
 
 
 def _match(receipt: Receipt, amount: Decimal | None) -> list[tuple[int, Decimal]]:
@@ -236,9 +282,7 @@ def _match(receipt: Receipt, amount: Decimal | None) -> list[tuple[int, Decimal]
     left = receipt.amount - receipt.allocated_amount if amount is None else amount
     if receipt.is_reversed or left <= 0:
         return []
-    candidates = _candidates(receipt)
-    memo = (receipt.memo or "").upper()
-    named = [c for c in candidates if c.number and _mentions(memo, c.number.upper())]
+    named = _named_in(receipt, (receipt.memo or "").upper())
     named_pks = {c.pk for c in named}
     plan: list[tuple[int, Decimal]] = []
     for candidate in named:
@@ -247,14 +291,19 @@ def _match(receipt: Receipt, amount: Decimal | None) -> list[tuple[int, Decimal]
         take = min(left, candidate.open_amount)
         plan.append((candidate.pk, take))
         left -= take
-    rest = [c for c in candidates if c.pk not in named_pks]
-    exact = next((c for c in rest if c.open_amount == left), None)
-    if exact is not None and left > 0:
-        plan.append((exact.pk, left))
-        return plan
-    for candidate in rest:
+    if left > 0:
+        # the first in matching order whose open amount is exactly what is left; a named one was
+        # taken above, so one more row than were named finds it
+        exact_rows = _open_for_exactly(receipt.customer_id, receipt.currency, money.to_cents(left))
+        exact = next((row for row in exact_rows[: len(named_pks) + 1] if row[0] not in named_pks), None)
+        if exact is not None:
+            plan.append((exact[0], left))
+            return plan
+    for candidate in _oldest_first(receipt):
         if left <= 0:
             break
+        if candidate.pk in named_pks:
+            continue
         take = min(left, candidate.open_amount)
         plan.append((candidate.pk, take))
         left -= take

@@ -323,3 +323,35 @@ def test_the_reversal_and_first_collection_dates_are_kept_on_every_path(clerk, r
     allocation_create(actor=clerk, receipt=receive(str(second.amount)), installment=second, amount=second.amount)
     fresh(second)
     assert (second.first_collected_on, second.last_reversed_on) == (dt.date(2025, 2, 10), None)
+
+
+def test_matching_walks_a_long_book_in_order_across_pages(clerk, receive, make_contract, customer):
+    # given: 2 × 90 open installments of 1.00 due on the same days, the later-signed contract's
+    # after the other's on each day, and one still waiting on a milestone
+    days = [dt.date(2025, 2, 1) + dt.timedelta(days=i) for i in range(90)]
+    later = make_contract(customer, [("1.00", day) for day in days], signed_on=dt.date(2025, 1, 20))
+    earlier = make_contract(customer, [("1.00", day) for day in days], signed_on=dt.date(2025, 1, 5))
+    receipt = receive("150.50", on=dt.date(2025, 6, 1))
+    # when
+    plan = allocation_suggest(receipt=receipt)
+    # then: the rule worked out over every row, as the matching order reads it
+    rows = [*later.installments.all(), *earlier.installments.all()]
+    expected = sorted(rows, key=lambda i: (i.due_date, i.contract.signed_on, i.contract_id, i.sequence))
+    assert [(line.installment.pk, line.amount) for line in plan] == [
+        *((i.pk, D("1.00")) for i in expected[:150]),
+        (expected[150].pk, D("0.50")),
+    ]
+
+
+def test_an_exact_amount_is_not_one_the_memo_already_took(clerk, receive, make_contract, customer):
+    # given: the named contract's 300.00 is due first; another contract also has 300.00 open
+    named = make_contract(customer, [("300.00", dt.date(2025, 1, 20))], title="命名合同")
+    other = make_contract(customer, [("300.00", dt.date(2025, 3, 1)), ("900.00", dt.date(2025, 2, 1))])
+    receipt = receive("600.00", memo=f"货款 {named.number}")
+    # when
+    plan = allocation_suggest(receipt=receipt)
+    # then: the memo's 300.00, then the other exact 300.00 (not the 900.00 due before it)
+    assert [(line.installment.pk, line.amount) for line in plan] == [
+        (named.installments.get().pk, D("300.00")),
+        (other.installments.get(sequence=1).pk, D("300.00")),
+    ]
