@@ -13,7 +13,8 @@ from django.db.models.functions import TruncMonth
 from huikuan.core import rows
 from huikuan.core.money import Cents
 
-# every totals table: these columns, unique by customer, currency and month (one company each)
+# every totals table: these columns, unique by customer, currency and month (a customer is in
+# one company)
 KEY = ("company", "customer", "currency", "month")
 UNIQUE = ("customer", "currency", "month")
 TOTAL = "amount_cents"

@@ -21,7 +21,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db.models import F, Q, QuerySet, Sum
+from django.db.models import Q, QuerySet, Sum
 
 from huikuan.accounts.models import User
 from huikuan.accounts.scope import restrict, sees_whole_companies
@@ -91,6 +91,29 @@ def _by_month(rows: QuerySet[Any], date: str, starts: Months, ends: Months, cent
         row["currency"]: [row[f"m{i}"] or 0 for i in range(len(starts))]
         for row in rows.order_by().values("currency").annotate(**sums)
     }
+
+
+def _kept(model: type[PlannedMonth | CollectedMonth], user: User, currency: str | None) -> QuerySet[Any]:
+    """The kept monthly totals within the user's scope. A user who sees only some customers gets
+    their rows by customer id alone: the customers are the scope already (``customers_visible_to``
+    is company-scoped), and a company filter beside them would lead SQLite to the company's index
+    (in month order, for the grouping), reading every customer's months."""
+    totals = _in(model.objects.all(), currency)
+    if sees_whole_companies(user):
+        return restrict(totals, user)
+    return totals.filter(customer_id__in=customers_visible_to(user).values("pk"))
+
+
+def _by_kept_month(totals: QuerySet[Any], starts: Months, ends: Months) -> dict[str, list[int]]:
+    """The kept totals' cents per currency and month: grouped by their month column, which the
+    company's index holds in order (one sum per row, where a filtered sum per month tests each row
+    against every month)."""
+    index = {start: i for i, start in enumerate(starts)}
+    months: dict[str, list[int]] = {}
+    rows = totals.filter(month__gte=starts[0], month__lt=ends[-1]).order_by()
+    for row in rows.values("currency", "month").annotate(cents=Sum("amount_cents")):
+        months.setdefault(row["currency"], [0] * len(starts))[index[row["month"]]] += row["cents"] or 0
+    return months
 
 
 def _scoped(queryset: QuerySet[Any], user: User) -> QuerySet[Any]:
@@ -170,11 +193,16 @@ def _planned(user: User, as_of: dt.date, starts: Months, ends: Months, currency:
         installments = _scoped(_in(Installment.objects.all(), currency), user)
         booked = installments.filter(due_date__gte=starts[0], due_date__lt=ends[-1], booked_on__lte=as_of)
         return _by_month(booked, "due_date", starts, ends, Cents("amount"))
-    months = _scoped(_in(PlannedMonth.objects.all(), currency), user).filter(month__gte=starts[0], month__lt=ends[-1])
-    planned = _by_month(months, "month", starts, ends, F("amount_cents"))
-    signed_later = restrict(Contract.objects.filter(signed_on__gt=as_of), user, owner=None).values("pk")
+    planned = _by_kept_month(_kept(PlannedMonth, user, currency), starts, ends)
+    # almost always none: then no query of the installments at all
+    signed_later = list(restrict(Contract.objects.filter(signed_on__gt=as_of), user, owner=None).values_list("pk"))
+    if not signed_later:
+        return planned
     later = _scoped(_in(Installment.objects.all(), currency), user).filter(
-        contract__in=signed_later, booked_on__gt=as_of, due_date__gte=starts[0], due_date__lt=ends[-1]
+        contract__in=[pk for (pk,) in signed_later],
+        booked_on__gt=as_of,
+        due_date__gte=starts[0],
+        due_date__lt=ends[-1],
     )
     for code, cents in _by_month(later, "due_date", starts, ends, Cents("amount")).items():
         kept = planned.setdefault(code, [0] * len(starts))
@@ -190,8 +218,7 @@ def _collected(user: User, as_of: dt.date, starts: Months, ends: Months, currenc
         receipts = _scoped(_in(Receipt.objects.all(), currency), user)
         live = receipts.filter(received_on__gte=starts[0], received_on__lte=as_of, reversed_on__isnull=True)
         return _by_month(live, "received_on", starts, ends, Cents("amount"))
-    months = _scoped(_in(CollectedMonth.objects.all(), currency), user)
-    return _by_month(months.filter(month__gte=starts[0], month__lt=ends[-1]), "month", starts, ends, F("amount_cents"))
+    return _by_kept_month(_kept(CollectedMonth, user, currency), starts, ends)
 
 
 def _in(queryset: QuerySet[Any], currency: str | None) -> QuerySet[Any]:

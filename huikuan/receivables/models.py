@@ -206,6 +206,7 @@ class CollectedMonth(models.Model):
         verbose_name = _("collected month")
         verbose_name_plural = _("collected months")
         constraints = [
+            # a sales rep's customers' months (the reads filter by customer alone: dashboard._kept)
             models.UniqueConstraint(fields=["customer", "currency", "month"], name="collected_month_unique"),
         ]
         indexes = [

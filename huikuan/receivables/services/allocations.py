@@ -7,11 +7,11 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, cast
+from typing import cast
 
 from django.db import transaction
-from django.db.models import CharField, F, QuerySet, Value
-from django.db.models.functions import Upper
+from django.db.models import CharField, QuerySet, Value
+from django.db.models.functions import StrIndex, Upper
 from django.utils.translation import gettext as _
 
 from huikuan.accounts.models import User
@@ -215,47 +215,46 @@ class _Candidate:
     signed_on: dt.date
 
 
-# Matching reads the customer's open installments in matching order a page at a time, in the
-# database: a large customer has tens of thousands, and reading and sorting all of them in Python
-# for every receipt cost a third of a second (bench/PAGES.md), where a receipt covers a few.
+# Matching reads the customer's open installments in matching order a page at a time: a large
+# customer has tens of thousands, and reading and sorting all of them for every receipt cost a
+# third of a second (bench/PAGES.md), where a receipt covers a few. A page is every row due up to
+# the date of the page's last row, found through the open installments' index in due-date order
+# (ties are in the page, so sorting a page by the rest of the order is the order of the whole).
 _PAGE = 32
+_LAST = dt.date.max  # where the installments still waiting on a milestone go
 
 
-def _open_of(customer_id: int, currency: str) -> QuerySet[Installment, tuple[Any, ...]]:
-    """The customer's open installments in the currency, in matching order: oldest due first
-    (those still waiting on a milestone last), then by signing date, contract and sequence."""
-    return (
-        Installment.objects.filter(
-            customer_id=customer_id, currency=currency, booked_on__isnull=False, open_amount__gt=0
-        )
-        .order_by(F("due_date").asc(nulls_last=True), "contract__signed_on", "contract_id", "sequence")
-        .values_list(
-            "pk", "contract_id", "sequence", "due_date", "open_amount", "contract__number", "contract__signed_on"
-        )
+def _open_of(receipt: Receipt) -> QuerySet[Installment]:
+    return Installment.objects.filter(
+        company_id=receipt.company_id,
+        customer_id=receipt.customer_id,
+        currency=receipt.currency,
+        booked_on__isnull=False,
+        open_amount__gt=0,
     )
 
 
-def _first_open(customer_id: int, currency: str) -> QuerySet[Installment, tuple[Any, ...]]:
-    return _open_of(customer_id, currency)[:_PAGE]
-
-
-def _open_for_exactly(customer_id: int, currency: str, cents: int) -> QuerySet[Installment, tuple[Any, ...]]:
-    return _open_of(customer_id, currency).alias(open_cents=money.Cents("open_amount")).filter(open_cents=cents)
+def _in_order(rows: QuerySet[Installment]) -> list[_Candidate]:
+    """``rows`` as candidates in matching order: oldest due first (those still waiting on a
+    milestone last), then by signing date, contract and sequence."""
+    fields = ("pk", "contract_id", "sequence", "due_date", "open_amount", "contract__number", "contract__signed_on")
+    candidates = [_Candidate(*row) for row in rows.order_by().values_list(*fields)]
+    return sorted(candidates, key=lambda c: (c.due_date or _LAST, c.signed_on, c.contract_id, c.sequence))
 
 
 def _oldest_first(receipt: Receipt) -> Iterator[_Candidate]:
     """The customer's open installments in the receipt's currency, in matching order, read a page
-    at a time as long as the caller asks for more."""
-    key = (receipt.customer_id, receipt.currency)
-    page = compiled.run_values("open_installments", _first_open, *key)
-    offset, size = 0, _PAGE
+    at a time (pages double) as long as the caller asks for more."""
+    rows, after, size = _open_of(receipt), None, _PAGE
     while True:
-        yield from (_Candidate(*row) for row in page)
-        if len(page) < size:
-            return
-        offset += size
-        size = offset  # pages double: few queries for a long walk
-        page = list(_open_of(*key)[offset : offset + size])
+        dated = rows.filter(due_date__isnull=False) if after is None else rows.filter(due_date__gt=after)
+        last = list(dated.order_by("due_date").values_list("due_date", flat=True)[size - 1 : size])
+        if not last:
+            break
+        yield from _in_order(dated.filter(due_date__lte=last[0]))
+        after, size = last[0], size * 2
+    yield from _in_order(rows.filter(due_date__isnull=False) if after is None else rows.filter(due_date__gt=after))
+    yield from _in_order(rows.filter(due_date__isnull=True))
 
 
 def _named_in(receipt: Receipt, memo: str) -> list[_Candidate]:
@@ -264,17 +263,17 @@ def _named_in(receipt: Receipt, memo: str) -> list[_Candidate]:
     customer's contracts; the token check runs on those few."""
     if not memo:
         return []
-    text = Value(memo, output_field=CharField())
-    contracts = Contract.objects.filter(customer_id=receipt.customer_id).alias(memo=text, upper=Upper("number"))
+    # where the number is in the memo (0: not in it): a plain substring search per contract
+    found_at = StrIndex(Value(memo, output_field=CharField()), Upper("number"))
+    contracts = Contract.objects.filter(customer_id=receipt.customer_id).exclude(number="").alias(found_at=found_at)
     mentioned = [
         pk
-        for pk, number in contracts.filter(memo__contains=F("upper")).exclude(number="").values_list("pk", "number")
+        for pk, number in contracts.filter(found_at__gt=0).values_list("pk", "number")
         if _mentions(memo, number.upper())
     ]
     if not mentioned:
         return []
-    rows = _open_of(receipt.customer_id, receipt.currency).filter(contract_id__in=mentioned)
-    return [_Candidate(*row) for row in rows]
+    return _in_order(_open_of(receipt).filter(contract_id__in=mentioned))
 
 
 def _match(receipt: Receipt, amount: Decimal | None) -> list[tuple[int, Decimal]]:
@@ -292,12 +291,11 @@ def _match(receipt: Receipt, amount: Decimal | None) -> list[tuple[int, Decimal]
         plan.append((candidate.pk, take))
         left -= take
     if left > 0:
-        # the first in matching order whose open amount is exactly what is left; a named one was
-        # taken above, so one more row than were named finds it
-        exact_rows = _open_for_exactly(receipt.customer_id, receipt.currency, money.to_cents(left))
-        exact = next((row for row in exact_rows[: len(named_pks) + 1] if row[0] not in named_pks), None)
+        # the first in matching order whose open amount is exactly what is left, not taken above
+        exactly = _open_of(receipt).alias(open_cents=money.Cents("open_amount")).filter(open_cents=money.to_cents(left))
+        exact = next((c for c in _in_order(exactly) if c.pk not in named_pks), None)
         if exact is not None:
-            plan.append((exact[0], left))
+            plan.append((exact.pk, left))
             return plan
     for candidate in _oldest_first(receipt):
         if left <= 0:
