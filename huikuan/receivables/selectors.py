@@ -79,8 +79,11 @@ def _rows_per_date_to(
     rows: QuerySet[Installment], stop: int, first: dt.date, last: dt.date, nulls_last: bool
 ) -> dict[tuple[bool, Any], int]:
     """``_rows_per_date`` of rows due from ``first`` to ``last``, counted a span of dates at a time
-    (a week, then each span twice the one before) until ``stop`` rows are counted or ``last`` is
-    reached: a deep page of a list of 100,000 rows counts little more than the rows up to it."""
+    until ``stop`` rows are counted or ``last`` is reached: a deep page of a list of 100,000 rows
+    counts little more than the rows up to it. The first span is a week; each next one is as long
+    as the rows still wanted take at the rows per day counted so far, a quarter more so that it
+    usually ends the count (doubling instead overshot by up to the whole last span: on a past
+    date's overdue list, page 100 counted a year past its rows)."""
     counted: dict[tuple[bool, Any], int] = {}
     total, start, days = 0, first, 7
     while start <= last:
@@ -90,7 +93,12 @@ def _rows_per_date_to(
         total += sum(chunk.values())
         if total >= stop or end >= last:
             break
-        start, days = end + dt.timedelta(days=1), days * 2
+        spanned = (end - first).days + 1
+        if total:
+            days = min(days * 4, max(7, -(-(stop - total) * spanned * 5 // (total * 4))))
+        else:
+            days *= 2
+        start = end + dt.timedelta(days=1)
     return counted
 
 
