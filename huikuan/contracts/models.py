@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from huikuan.contracts.choices import ContractStatus, SettledStatus
 from huikuan.core.models import TimeStampedModel
 from huikuan.core.money import ZERO, currency_field, money_field
+from huikuan.customers.models import CustomerMonthTotal
 from huikuan.terms.choices import MilestoneKind
 
 
@@ -317,20 +318,12 @@ class Installment(models.Model):
         return f"{self.contract.number} #{self.sequence}"
 
 
-class PlannedMonth(models.Model):
+class PlannedMonth(CustomerMonthTotal):
     """What a customer's booked installments fall due for in one month (计划回款), in whole cents
     per currency: a running total kept by the services that book installments or give them a due
     date (``contracts.month_totals``), so the home page's chart and plan-vs-actual sum a row per
     customer and month instead of every installment. Installments are booked with their amounts and
     due dates, which never change after, so the total only grows."""
-
-    company = models.ForeignKey("accounts.Company", on_delete=models.PROTECT, db_index=False, verbose_name=_("company"))
-    customer = models.ForeignKey(
-        "customers.Customer", on_delete=models.PROTECT, db_index=False, related_name="+", verbose_name=_("customer")
-    )
-    currency = currency_field()
-    month = models.DateField(_("month"))
-    amount_cents = models.BigIntegerField(_("planned, in cents"), default=0)
 
     class Meta:
         verbose_name = _("planned month")
@@ -343,6 +336,3 @@ class PlannedMonth(models.Model):
             # a company's months: the sums read the index alone
             models.Index(fields=["company", "currency", "month", "amount_cents"], name="planned_month_company_idx"),
         ]
-
-    def __str__(self) -> str:
-        return f"{self.customer_id} {self.month:%Y-%m} {self.currency} {self.amount_cents}"

@@ -3,7 +3,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from huikuan.core.models import TimeStampedModel
-from huikuan.core.money import ZERO, money_field
+from huikuan.core.money import ZERO, currency_field, money_field
 
 
 class CustomerStatus(models.TextChoices):
@@ -82,3 +82,23 @@ class Contact(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class CustomerMonthTotal(models.Model):
+    """A running total of one customer's amounts in one calendar month and currency, in whole
+    cents: the shape of the tables the services keep so that monthly figures read a row per
+    customer and month (contracts.PlannedMonth, receivables.CollectedMonth; core.month_totals)."""
+
+    company = models.ForeignKey("accounts.Company", on_delete=models.PROTECT, db_index=False, verbose_name=_("company"))
+    customer = models.ForeignKey(
+        "customers.Customer", on_delete=models.PROTECT, db_index=False, related_name="+", verbose_name=_("customer")
+    )
+    currency = currency_field()
+    month = models.DateField(_("month"))
+    amount_cents = models.BigIntegerField(_("amount, in cents"), default=0)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self.customer_id} {self.month:%Y-%m} {self.currency} {self.amount_cents}"

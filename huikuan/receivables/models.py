@@ -3,6 +3,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from huikuan.core.money import ZERO, currency_field, money_field
+from huikuan.customers.models import CustomerMonthTotal
 from huikuan.receivables.choices import AdjustmentKind, PaymentMethod
 
 
@@ -188,19 +189,11 @@ class Adjustment(Reversible):
         return f"{self.get_kind_display()} {self.installment}: {self.amount}"
 
 
-class CollectedMonth(models.Model):
+class CollectedMonth(CustomerMonthTotal):
     """What a customer paid in one month (实际回款: receipts by the month received, not reversed), in
     whole cents per currency: a running total kept by the receipt services
     (``receivables.month_totals``), so the home page's chart and plan-vs-actual sum a row per
     customer and month instead of every receipt. A reversed receipt is taken out of its month."""
-
-    company = models.ForeignKey("accounts.Company", on_delete=models.PROTECT, db_index=False, verbose_name=_("company"))
-    customer = models.ForeignKey(
-        "customers.Customer", on_delete=models.PROTECT, db_index=False, related_name="+", verbose_name=_("customer")
-    )
-    currency = currency_field()
-    month = models.DateField(_("month"))
-    amount_cents = models.BigIntegerField(_("collected, in cents"), default=0)
 
     class Meta:
         verbose_name = _("collected month")
@@ -212,6 +205,3 @@ class CollectedMonth(models.Model):
         indexes = [
             models.Index(fields=["company", "currency", "month", "amount_cents"], name="collected_month_company_idx"),
         ]
-
-    def __str__(self) -> str:
-        return f"{self.customer_id} {self.month:%Y-%m} {self.currency} {self.amount_cents}"

@@ -26,7 +26,7 @@ class Migration(migrations.Migration):
                 ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
                 ("currency", models.CharField(default="CNY", max_length=3, verbose_name="currency")),
                 ("month", models.DateField(verbose_name="month")),
-                ("amount_cents", models.BigIntegerField(default=0, verbose_name="planned, in cents")),
+                ("amount_cents", models.BigIntegerField(default=0, verbose_name="amount, in cents")),
                 (
                     "company",
                     models.ForeignKey(
