@@ -42,6 +42,7 @@ from huikuan.receivables.customer_figures import (
 )
 from huikuan.terms.selectors import terms_visible_to
 from huikuan.web import exports
+from huikuan.web.forms import page_as_of, past_as_of
 from huikuan.web.lists import Column
 from huikuan.web.requests import page_user
 
@@ -153,12 +154,16 @@ def _timeline_limit(request: HttpRequest) -> int:
 def customer_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = page_user(request)
     customer = _customer(user, pk)
+    as_of_form, as_of = page_as_of(request)
     limit = _timeline_limit(request)
-    timeline = customer_timeline(user=user, customer=customer, limit=limit)
+    timeline = customer_timeline(user=user, customer=customer, limit=limit, as_of=as_of)
     context = {
         "customer": customer,
-        "figures": customer_figures(customer, today()),
-        "as_of": today(),
+        "figures": customer_figures(customer, as_of),
+        "as_of": as_of,
+        "as_of_form": as_of_form,
+        # the date the links to the worklist and the contracts carry: empty for today
+        "past_as_of": past_as_of(as_of),
         "contacts": list(customer.contacts.order_by("-is_primary", "pk")),
         "tags": sorted(tag.name for tag in customer.tags.all()),
         "events": [(EVENT_LABELS[event.kind], event) for event in timeline.events],

@@ -1,6 +1,7 @@
 """Customers with their figures, for the customer pages: the list with each customer's balance and
 overdue amount (sortable by either, in the database), the figures of one customer per currency,
-and one customer's dated timeline of contracts, due dates, receipts, allocations and adjustments.
+and one customer's dated timeline of contracts, due dates, receipts, allocations and adjustments;
+the last two as of today or any past date (the customer page's ``as_of``).
 
 The list's figures read the maintained columns (``Installment.open_amount``, ``Receipt.amount`` and
 ``allocated_amount``), which are right as of today (figures.py), one correlated subquery per figure
@@ -20,7 +21,7 @@ from typing import Any, cast
 
 import django_filters
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
@@ -31,11 +32,18 @@ from huikuan.contracts.models import Contract, Installment
 from huikuan.contracts.selectors import contracts_visible_to, installments_visible_to
 from huikuan.core.dates import today
 from huikuan.core.filters import IdFilter
-from huikuan.core.money import Cents, from_cents
+from huikuan.core.money import ZERO, Cents, from_cents
 from huikuan.customers.filters import CustomerFilter
 from huikuan.customers.models import Customer
 from huikuan.customers.selectors import customers_visible_to
-from huikuan.receivables.figures import customer_balance
+from huikuan.receivables.figures import (
+    attach_figures,
+    customer_balance,
+    figures_of,
+    past_parts,
+    unapplied_total,
+    uses_maintained_columns,
+)
 from huikuan.receivables.models import Allocation, Receipt
 from huikuan.receivables.selectors import adjustments_visible_to, allocations_visible_to, receipts_visible_to
 
@@ -218,12 +226,18 @@ class CurrencyFigures:
 
 
 def customer_figures(customer: Customer, as_of: dt.date | None = None) -> list[CurrencyFigures]:
-    """A customer's balance (``figures.customer_balance``), open installments and overdue amount
-    per currency as of today: the company's currency first (always there, zeros if nothing), then
-    any other currency the customer has open installments or unapplied cash in."""
+    """A customer's balance (open installments less unapplied cash, DOMAIN.md rule 6), open
+    installments and overdue amount per currency on ``as_of`` (today when not given): the company's
+    currency first (always there, zeros if nothing), then any other currency the customer had open
+    installments or unapplied cash in on that date. As of today from the maintained columns; as of a
+    past date from the dated rows (``_figures_past``)."""
     as_of = as_of or today()
-    if as_of < today():
-        raise ValueError("a customer's figures are those of today: the maintained columns")
+    if uses_maintained_columns(as_of):
+        return _figures_today(customer, as_of)
+    return _figures_past(customer, as_of)
+
+
+def _figures_today(customer: Customer, as_of: dt.date) -> list[CurrencyFigures]:
     home = customer.company.currency
     open_items = Installment.objects.filter(
         company_id=customer.company_id, customer_id=customer.pk, open_amount__gt=0, booked_on__lte=as_of
@@ -266,6 +280,74 @@ def customer_figures(customer: Customer, as_of: dt.date | None = None) -> list[C
     return result
 
 
+def _figures_past(customer: Customer, as_of: dt.date) -> list[CurrencyFigures]:
+    """``customer_figures`` on a past date, from the dated rows: the open installments, their count
+    and what of them was overdue from ``_open_on``, the unapplied cash from the receipts and
+    allocations in effect then (``figures.unapplied_total``). A fixed number of queries however
+    many installments: four for the installments, one for the receipts' currencies, then two per
+    currency with receipts."""
+    home = customer.company.currency
+    # the company too: the per-customer indexes of installments and receipts lead with both
+    installments = Installment.objects.filter(company_id=customer.company_id, customer_id=customer.pk)
+    open_then = _open_on(installments, as_of)
+    receipts = Receipt.objects.filter(company_id=customer.company_id, customer_id=customer.pk)
+    live = receipts.filter(Q(received_on__lte=as_of) & (Q(reversed_on__isnull=True) | Q(reversed_on__gt=as_of)))
+    received = set(live.order_by().values_list("currency", flat=True).distinct())
+    result = []
+    for currency in [home, *sorted((set(open_then) | received) - {home})]:
+        unapplied = ZERO
+        if currency in received:
+            allocations = Allocation.objects.filter(customer_id=customer.pk)
+            unapplied = unapplied_total(receipts.filter(currency=currency), as_of, allocations=allocations)
+        sums = open_then.get(currency, _OpenSums())
+        figures = CurrencyFigures(
+            currency=currency,
+            open_installments=from_cents(sums.open_cents),
+            open_count=sums.open_count,
+            unapplied_cash=unapplied,
+            overdue=from_cents(sums.overdue_cents),
+            overdue_count=sums.overdue_count,
+        )
+        # a currency whose receipts were all matched by then, with nothing open: nothing to show
+        if currency == home or figures.open_count or figures.unapplied_cash:
+            result.append(figures)
+    return result
+
+
+@dataclass
+class _OpenSums:
+    open_cents: int = 0
+    open_count: int = 0
+    overdue_cents: int = 0
+    overdue_count: int = 0
+
+
+def _open_on(installments: QuerySet[Installment], as_of: dt.date) -> dict[str, _OpenSums]:
+    """Per currency, what of ``installments`` was open on a past date (booked by then, with an open
+    amount then): its amount and count, and of those what was overdue (due before the date).
+
+    Read from the parts of the aging and ``figures.open_total`` (``figures.past_parts``): the
+    installments that could have been open then, each part through one partial index, those no row
+    had touched by then for their whole amount, the touched rest by their dated rows, counted where
+    something was left open. So the total is the aging's and ``open_total``'s to the cent (rule 6),
+    in four grouped queries where the status filters would test every installment of the customer;
+    as in the aging, a part's open amount is grouped by an overdue flag, so that the dated rows are
+    summed once per installment."""
+    late = Case(When(due_date__lt=as_of, then=Value(1)), default=Value(0), output_field=IntegerField())
+    found: dict[str, _OpenSums] = {}
+    for part, expression in past_parts(installments, as_of):
+        rows = part if isinstance(expression, Cents) else part.filter(open_cents__gt=0)
+        grouped = rows.order_by().values("currency", late=late).annotate(total=Sum(expression), items=Count("pk"))
+        for row in grouped:
+            sums = found.setdefault(row["currency"], _OpenSums())
+            sums.open_cents += row["total"] or 0
+            sums.open_count += row["items"]
+            if row["late"]:
+                sums.overdue_cents += row["total"] or 0
+                sums.overdue_count += row["items"]
+    return found
+
+
 # --- the timeline ---------------------------------------------------------------------------------
 
 
@@ -303,6 +385,8 @@ class Event:
     record: Any
     amount: Decimal
     currency: str
+    # the date of the timeline: what the record looked like then (``open_amount``, ``reversed``)
+    as_of: dt.date | None = None
 
     @property
     def contract(self) -> Contract | None:
@@ -321,6 +405,19 @@ class Event:
     def is_reversal(self) -> bool:
         return self.kind.endswith("_reversed")
 
+    @property
+    def reversed(self) -> bool:
+        """The record had been reversed by the timeline's date (later reversals are not shown)."""
+        reversed_on = getattr(self.record, "reversed_on", None)
+        return reversed_on is not None and (self.as_of is None or reversed_on <= self.as_of)
+
+    @property
+    def open_amount(self) -> Decimal | None:
+        """An installment's open amount on the timeline's date (``figures.attach_figures``)."""
+        if not isinstance(self.record, Installment):
+            return None
+        return figures_of(self.record).open
+
     def sort_key(self) -> tuple[dt.date, int, int]:
         # newest first; within a day the reverse of _DAY_ORDER, so that reading down a day goes
         # backwards in time like the rest of the list
@@ -338,42 +435,58 @@ TIMELINE_MAX = 1000
 
 def customer_timeline(*, user: User, customer: Customer, limit: int = 20, as_of: dt.date | None = None) -> Timeline:
     """The newest ``limit`` events of a customer up to ``as_of`` (today) that the user may see,
-    newest first: contracts signed, receivable installments falling due, receipts, allocations and
-    adjustments, and the reversal of each on its own date. Installments due later are left out
-    (what comes next is the worklist's): a long plan would otherwise fill the page with the future.
-    Each kind is read newest first and cut at ``limit + 1`` rows, so the page reads a few short
-    index ranges however long the customer's history; ``has_more`` says whether older events are
-    left."""
+    newest first: contracts signed, receivable installments falling due (with their open amount on
+    ``as_of``), receipts, allocations and adjustments, and the reversal of each on its own date.
+    Installments due later are left out (what comes next is the worklist's): a long plan would
+    otherwise fill the page with the future. As of a past date, what happened after it is left out
+    too, and a record reversed after it shows as it was then. Each kind is read newest first and
+    cut at ``limit + 1`` rows, so the page reads a few short index ranges however long the
+    customer's history; ``has_more`` says whether older events are left."""
     as_of = as_of or today()
+    past = not uses_maintained_columns(as_of)
     limit = max(1, min(limit, TIMELINE_MAX))
     take = limit + 1
     # the company too: the per-customer list indexes of receipts and installments lead with both,
     # and give the rows newest first without sorting a long history
     of_customer = {"customer_id": customer.pk, "company_id": customer.company_id}
+
+    def by_then(field: str) -> dict[str, dt.date]:
+        # as of today nothing is dated later (and the queries stay as they were)
+        return {f"{field}__lte": as_of} if past else {}
+
     events: list[Event] = []
-    for contract in contracts_visible_to(user).filter(**of_customer).order_by("-signed_on", "-pk")[:take]:
-        events.append(
-            Event(contract.signed_on, EventKind.CONTRACT_SIGNED, contract, contract.amount, contract.currency)
-        )
-    installments = installments_visible_to(user).filter(due_date__lte=as_of, booked_on__isnull=False, **of_customer)
-    for installment in installments.order_by("-due_date", "-pk")[:take]:
-        due = cast(dt.date, installment.due_date)  # filtered on above
-        events.append(Event(due, EventKind.INSTALLMENT_DUE, installment, installment.amount, installment.currency))
-    receipts = receipts_visible_to(user).filter(**of_customer)
+
+    def add(on: dt.date, kind: str, record: Any, amount: Decimal, currency: str) -> None:
+        events.append(Event(on, kind, record, amount, currency, as_of=as_of))
+
+    contracts = contracts_visible_to(user).filter(**of_customer, **by_then("signed_on"))
+    for contract in contracts.order_by("-signed_on", "-pk")[:take]:
+        add(contract.signed_on, EventKind.CONTRACT_SIGNED, contract, contract.amount, contract.currency)
+    installments = installments_visible_to(user).filter(
+        due_date__lte=as_of, booked_on__isnull=False, **of_customer, **by_then("booked_on")
+    )
+    due = list(installments.order_by("-due_date", "-pk")[:take])
+    attach_figures(due, as_of)  # their open amount on the date: at most two grouped queries
+    for installment in due:
+        due_date = cast(dt.date, installment.due_date)  # filtered on above
+        add(due_date, EventKind.INSTALLMENT_DUE, installment, installment.amount, installment.currency)
+    receipts = receipts_visible_to(user).filter(**of_customer, **by_then("received_on"))
     for receipt in receipts.order_by("-received_on", "-pk")[:take]:
-        events.append(Event(receipt.received_on, EventKind.RECEIPT, receipt, receipt.amount, receipt.currency))
-    for receipt in receipts.filter(reversed_on__isnull=False).order_by("-reversed_on", "-pk")[:take]:
+        add(receipt.received_on, EventKind.RECEIPT, receipt, receipt.amount, receipt.currency)
+    reversed_receipts = receipts.filter(reversed_on__isnull=False, **by_then("reversed_on"))
+    for receipt in reversed_receipts.order_by("-reversed_on", "-pk")[:take]:
         reversed_on = cast(dt.date, receipt.reversed_on)  # filtered on above
-        events.append(Event(reversed_on, EventKind.RECEIPT_REVERSED, receipt, receipt.amount, receipt.currency))
+        add(reversed_on, EventKind.RECEIPT_REVERSED, receipt, receipt.amount, receipt.currency)
     dated: list[tuple[QuerySet[Any], str, str]] = [
         (allocations_visible_to(user), EventKind.ALLOCATION, EventKind.ALLOCATION_REVERSED),
         (adjustments_visible_to(user), EventKind.ADJUSTMENT, EventKind.ADJUSTMENT_REVERSED),
     ]
     for rows, kind, reversed_kind in dated:
         rows = rows.filter(**of_customer)
-        for row in rows.order_by("-effective_on", "-pk")[:take]:
-            events.append(Event(row.effective_on, kind, row, row.amount, row.installment.currency))
-        for row in rows.filter(reversed_on__isnull=False).order_by("-reversed_on", "-pk")[:take]:
-            events.append(Event(row.reversed_on, reversed_kind, row, row.amount, row.installment.currency))
+        for row in rows.filter(**by_then("effective_on")).order_by("-effective_on", "-pk")[:take]:
+            add(row.effective_on, kind, row, row.amount, row.installment.currency)
+        reversed_rows = rows.filter(reversed_on__isnull=False, **by_then("reversed_on"))
+        for row in reversed_rows.order_by("-reversed_on", "-pk")[:take]:
+            add(row.reversed_on, reversed_kind, row, row.amount, row.installment.currency)
     events.sort(key=Event.sort_key, reverse=True)
     return Timeline(events=events[:limit], has_more=len(events) > limit)

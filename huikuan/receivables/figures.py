@@ -6,7 +6,7 @@ maintained columns (``Installment.open_amount``, ``collected_amount``, ``settled
 ``Receipt.allocated_amount``) answer from indexes. As of a past date the dated allocation and
 adjustment rows are summed, but only for installments that could be open then (booked by that date
 and not settled before it) and that some row had touched by then; the untouched ones count for
-their whole amount (see ``_past_parts``).
+their whole amount (see ``past_parts``).
 
 Every amount that is compared or summed inside the database is taken in whole cents
 (``money.Cents``, integers): SQLite keeps decimals as binary floating point, where 3000.00 − 1000.10
@@ -425,7 +425,7 @@ def figures_of(row: Installment) -> InstallmentFigures:
 SummedPart = tuple[QuerySet[Any], Any]  # installments and the expression (cents) of their open amount
 
 
-def _past_parts(installments: QuerySet[Installment], as_of: dt.date) -> list[SummedPart]:
+def past_parts(installments: QuerySet[Installment], as_of: dt.date) -> list[SummedPart]:
     """The installments that may have been open on a past date, in parts each cheap to sum, with
     the expression of their open amount on that date in cents.
 
@@ -482,15 +482,19 @@ def open_total(installments: QuerySet[Installment], as_of: dt.date | None = None
         sum(
             (
                 from_cents(part.aggregate(t=Sum(expression))["t"])
-                for part, expression in _past_parts(installments, as_of)
+                for part, expression in past_parts(installments, as_of)
             ),
             ZERO,
         )
     )
 
 
-def unapplied_total(receipts: QuerySet[Receipt], as_of: dt.date | None = None) -> Decimal:
-    """Cash received and not allocated on a date, over any set of receipts."""
+def unapplied_total(
+    receipts: QuerySet[Receipt], as_of: dt.date | None = None, *, allocations: QuerySet[Allocation] | None = None
+) -> Decimal:
+    """Cash received and not allocated on a date, over any set of receipts. ``allocations``, on a
+    past date, narrows where their allocations are looked for (one customer's: its index finds
+    them, where the whole company's would be read and joined)."""
     as_of = as_of or today()
     if uses_maintained_columns(as_of):
         # a receipt matched in full adds nothing; naming the rest lets their partial index answer
@@ -499,8 +503,10 @@ def unapplied_total(receipts: QuerySet[Receipt], as_of: dt.date | None = None) -
         return from_cents(figures["amount"]) - from_cents(figures["allocated"])
     live = receipts.filter(Q(received_on__lte=as_of) & (Q(reversed_on__isnull=True) | Q(reversed_on__gt=as_of)))
     received = live.aggregate(t=Sum(Cents("amount")))["t"]
-    allocated = Allocation.objects.filter(active_on(as_of), receipt__in=live.values("pk")).aggregate(
-        t=Sum(Cents("amount"))
+    allocated = (
+        (Allocation.objects.all() if allocations is None else allocations)
+        .filter(active_on(as_of), receipt__in=live.values("pk"))
+        .aggregate(t=Sum(Cents("amount")))
     )
     return from_cents(received) - from_cents(allocated["t"])
 
@@ -522,7 +528,8 @@ def customer_balance(customer_id: int, as_of: dt.date | None = None, *, currency
     receipts = Receipt.objects.filter(customer_id=customer_id)
     if currency:
         installments, receipts = installments.filter(currency=currency), receipts.filter(currency=currency)
-    return CustomerBalance(open_total(installments, as_of), unapplied_total(receipts, as_of))
+    allocations = Allocation.objects.filter(customer_id=customer_id)
+    return CustomerBalance(open_total(installments, as_of), unapplied_total(receipts, as_of, allocations=allocations))
 
 
 @dataclass
@@ -603,7 +610,7 @@ def aging_by_customer(
     if uses_maintained_columns(as_of):
         parts = [(installments.filter(open_amount__gt=0, booked_on__lte=as_of), Cents("open_amount"))]
     else:
-        parts = _past_parts(installments, as_of)
+        parts = past_parts(installments, as_of)
     by_customer: dict[tuple[int, str], AgingRow] = {}
     for rows, expression in parts:
         for customer_id, currency, bucket, total in _sums_by_bucket(rows, expression, as_of, buckets):

@@ -4,15 +4,19 @@ kept (the page re-renders the bound form)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from decimal import Decimal
 from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from huikuan.core import money
+from huikuan.core.as_of import as_of_from
+from huikuan.core.dates import require_not_future, today
 from huikuan.core.errors import DomainError
 from huikuan.core.numbers import NumberFormatError, parse_decimal, parse_int
 
@@ -165,3 +169,42 @@ def currency_choices() -> list[tuple[str, str]]:
     common = [code for code in COMMON_CURRENCIES if code in supported]
     rest = sorted(supported - set(common))
     return [(code, code) for code in [*common, *rest]]
+
+
+class AsOfForm(WorkbenchForm):
+    """The date a record's page shows its figures for (the customer and the contract pages): today
+    when not given, any past date, never a future one."""
+
+    as_of = forms.DateField(label=_("As of"), required=False, widget=DateInput())
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        attrs = self.fields["as_of"].widget.attrs
+        # small, beside the figures' heading; the browser's date picker offers no day after today
+        # (the page refuses one anyway)
+        attrs["class"] = f"{attrs.get('class', '')} form-control-sm w-auto".strip()
+        attrs["max"] = today().isoformat()
+
+
+def page_as_of(request: HttpRequest) -> tuple[AsOfForm, dt.date]:
+    """The ``as_of`` date of a record's page and its form. A malformed, out-of-range or future date
+    is refused on the form's field (translated, as the worklist does) and the page shows today's
+    figures; without one (or blank) the page is today's, the form showing today's date."""
+    if "as_of" not in request.GET:
+        return AsOfForm(initial={"as_of": today()}), today()
+    form = AsOfForm(request.GET)
+    if form.is_valid():  # otherwise Django's message is on the field already
+        try:
+            as_of = as_of_from(request.GET)
+            require_not_future(as_of, field="as_of")
+        except DomainError as error:
+            form.refuse(error)
+        else:
+            return form, as_of
+    return form, today()
+
+
+def past_as_of(as_of: dt.date) -> str:
+    """The ``as_of`` value the page's links carry to the pages they lead to: the date when it is a
+    past one, nothing for today (the links stay as they are)."""
+    return as_of.isoformat() if as_of < today() else ""

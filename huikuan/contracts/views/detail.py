@@ -1,9 +1,11 @@
-"""A contract: its header, figures, payment plan with each installment's figures today, the
-milestones reached, and the actions its status and the user's role allow (each a POST form; a
-refused one re-renders the page with the service's message on the form, what was typed kept)."""
+"""A contract: its header, figures, payment plan with each installment's figures on a date (today,
+or any past date the user picks: ``?as_of=``), the milestones reached, and the actions its status
+and the user's role allow (each a POST form; a refused one re-renders the page with the service's
+message on the form, what was typed kept)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
@@ -32,6 +34,7 @@ from huikuan.core.errors import DomainError
 from huikuan.core.money import ZERO
 from huikuan.receivables.figures import figures_of, summarize_installments
 from huikuan.terms.choices import MilestoneKind
+from huikuan.web.forms import AsOfForm, page_as_of, past_as_of
 from huikuan.web.requests import page_user
 
 # the form of each action, by the name the template and the views use
@@ -84,10 +87,20 @@ def _plan_rows(contract: Contract) -> list[dict[str, Any]]:
 
 
 def render_detail(
-    request: HttpRequest, pk: int, *, bound: dict[str, forms.Form] | None = None, status: int = 200
+    request: HttpRequest,
+    pk: int,
+    *,
+    bound: dict[str, forms.Form] | None = None,
+    status: int = 200,
+    as_of: dt.date | None = None,
+    as_of_form: AsOfForm | None = None,
 ) -> HttpResponse:
+    """The contract page with its figures on ``as_of`` (today when not given): the plan's
+    installments come with their figures on that date from the selector
+    (``receivables.selectors.contract_list_with_figures``), a fixed number of queries however long
+    the plan."""
     user = page_user(request)
-    as_of = today()
+    as_of = as_of or today()
     contract = contract_with_figures(user, pk, as_of)
     actions = allowed_actions(user, contract)
     action_forms = {name: _action_form(name, contract) for name in ACTION_FORMS if name in actions}
@@ -96,6 +109,9 @@ def render_detail(
     context = {
         "contract": contract,
         "as_of": as_of,
+        "as_of_form": as_of_form or AsOfForm(initial={"as_of": as_of}),
+        # the date the link to the customer carries: empty for today
+        "past_as_of": past_as_of(as_of),
         "owner_name": user_label(contract.owner),
         "figures": summarize_installments(contract.amount, contract.installments.all(), as_of),
         "plan": _plan_rows(contract),
@@ -111,7 +127,8 @@ def render_detail(
 
 @login_required
 def contract_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return render_detail(request, pk)
+    as_of_form, as_of = page_as_of(request)
+    return render_detail(request, pk, as_of=as_of, as_of_form=as_of_form)
 
 
 def _action(
