@@ -248,6 +248,15 @@ def rows_formset(
     return formset
 
 
+def typed_formset(formset_class: type[forms.BaseFormSet], data: Any, *, prefix: str, blank: int) -> forms.BaseFormSet:
+    """The rows of ``data`` shown as they were typed, and ``blank`` empty rows after them: an
+    unbound formset whose initial values are the raw typed values, so nothing is validated and no
+    error is shown (a row half typed, an amount that is not a number). For "More rows"."""
+    typed = formset_class(data, prefix=prefix)  # only read: its rows are never cleaned
+    rows = [{name: form[name].data for name in form.fields} for form in typed.forms]
+    return rows_formset(formset_class, initial=rows, blank=blank, prefix=prefix)
+
+
 PlanFormSet = forms.formset_factory(
     InstallmentLineForm, formset=BasePlanFormSet, extra=0, max_num=1000, absolute_max=1000, validate_max=True
 )

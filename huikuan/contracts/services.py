@@ -308,7 +308,7 @@ def contract_set_installments(
         raise DomainError(
             ContractErrorCode.PLAN_EXCEEDS_AMOUNT,
             _("The installments add up to %(sum)s, more than the contract amount %(amount)s.")
-            % {"sum": total, "amount": contract.amount},
+            % {"sum": money.display(total), "amount": money.display(contract.amount)},
             field="installments",
         )
     contract.terms = None
@@ -335,7 +335,7 @@ def contract_activate(*, actor: User, contract: Contract) -> Contract:
         raise DomainError(
             ContractErrorCode.PLAN_DOES_NOT_SUM,
             _("The installments add up to %(sum)s, but the contract amount is %(amount)s.")
-            % {"sum": planned, "amount": contract.amount},
+            % {"sum": money.display(planned), "amount": money.display(contract.amount)},
             field="installments",
         )
     _fix_due_dates_from_milestones(contract, installments)

@@ -157,8 +157,15 @@ def validate_amount(amount: object, currency: str, *, field: str = "amount", all
     return at_storage_scale(amount)
 
 
+def display(amount: Decimal | int | str) -> str:
+    """An amount as people read it, on the pages and in messages: thousands separators and two
+    places (12,345.67; -1,234.50), the same in both languages (Chinese finance writes amounts this
+    way too). The one formatter: the pages' ``amount`` filter and the services' refusals use it."""
+    return f"{Decimal(amount):,.2f}"
+
+
 def amount_limit_message() -> str:
-    return _("An amount can be at most %(max)s.") % {"max": f"{MAX_AMOUNT:,}"}
+    return _("An amount can be at most %(max)s.") % {"max": display(MAX_AMOUNT)}
 
 
 class Cents(Func):

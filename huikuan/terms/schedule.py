@@ -312,7 +312,8 @@ def build_schedule(
     if known > total or (remainder_index is None and known != total):
         raise DomainError(
             TermsErrorCode.TERMS_DO_NOT_FIT_AMOUNT,
-            _("The template's amounts add up to %(sum)s, not to the total %(total)s.") % {"sum": known, "total": total},
+            _("The template's amounts add up to %(sum)s, not to the total %(total)s.")
+            % {"sum": money.display(known), "total": money.display(total)},
             field="amount",
         )
     absorber = len(lines) - 1 if remainder_index is None else remainder_index

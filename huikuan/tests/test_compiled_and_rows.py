@@ -191,6 +191,9 @@ def test_values_are_the_tuples_the_orm_gives_with_converted_values(books):
     assert compiled.run("test-values-as-models", build, contract.pk) == list(build(contract.pk))  # the ORM's answer
 
 
+KINDS_OF_ARGUMENTS = ((int,), (int, str), (int, int, str), (int, int, str, int))
+
+
 def test_the_write_paths_reads_run_compiled_not_through_the_orm(make_customer, make_contract, manager):
     """A queryset that stops compiling (a stand-in rewritten by a new lookup) would still answer
     right through the ORM, only slowly: this catches it."""
@@ -202,14 +205,21 @@ def test_the_write_paths_reads_run_compiled_not_through_the_orm(make_customer, m
         actor=manager, customer=customer, received_on=dt.date(2025, 3, 2), amount=Decimal("10.00"), memo=contract.number
     )
     assert len(receipt_auto_allocate(actor=manager, receipt=receipt)) == 1
+    # and one whose memo names nothing, matched oldest first
+    other = receipt_create(actor=manager, customer=customer, received_on=dt.date(2025, 3, 2), amount=Decimal("1.00"))
+    make_contract(customer, [("5.00", dt.date(2025, 3, 1))])
+    assert len(receipt_auto_allocate(actor=manager, receipt=other)) == 1
+    assert all(plan is not None for k, plan in compiled._plans.items() if k[2] == "first_open_installments")
+    assert any(k[2] == "first_open_installments" for k in compiled._plans)
     for key in (
         "contract_plan",
-        "open_installments",
+        "contracts_named_in_memo",
+        "open_installments_exactly",
         "contracts_of_installments_for_update",
         "installments_for_update",
     ):
         # with the arguments this allocation gave (elsewhere an empty pk list compiles to nothing)
-        plans = [plan for k, plan in compiled._plans.items() if k[2] == key and k[3] in ((int,), (int, str))]
+        plans = [plan for k, plan in compiled._plans.items() if k[2] == key and k[3] in KINDS_OF_ARGUMENTS]
         assert plans, key
         assert all(plan is not None for plan in plans), key
     scoped = [  # the scoped locks and checks compiled for this user (one with no company compiles to nothing)

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from huikuan.accounts.models import User
-from huikuan.contracts.forms import ApplyTermsForm, PlanFormSet, refuse_line, rows_formset
+from huikuan.contracts.forms import ApplyTermsForm, PlanFormSet, refuse_line, rows_formset, typed_formset
 from huikuan.contracts.models import Contract
 from huikuan.contracts.services import contract_apply_terms, contract_set_installments
 from huikuan.contracts.views.common import require_change, visible_contract
@@ -59,7 +59,9 @@ def _initial_rows(contract: Contract) -> list[dict[str, Any]]:
 
 def plan_check(data: QueryDict | None, contract: Contract, formset: forms.BaseFormSet) -> dict[str, Any]:
     """The sum of the amounts typed so far against the contract amount, in Decimal; rows whose
-    amount cannot be read are counted apart (the page says so rather than guess)."""
+    amount cannot be read are counted apart (the page says so rather than guess). Without ``data``
+    the amounts are the rows' initial values (the plan so far, or the rows as typed before "More
+    rows")."""
     total, unreadable, rows = Decimal(0), 0, 0
     if data is None:
         amounts = [form.initial.get("amount") for form in formset.forms]
@@ -156,14 +158,9 @@ def contract_plan_set(request: HttpRequest, pk: int) -> HttpResponse:
     contract = visible_contract(user, pk)
     data: QueryDict = request.POST
     if "more" in data:
-        # more blank rows, what was typed kept (nothing is checked or saved)
-        more = data.copy()
-        try:
-            total = parse_int(more.get(f"{PREFIX}-TOTAL_FORMS", "0"))
-        except NumberFormatError:
-            total = 0
-        more[f"{PREFIX}-TOTAL_FORMS"] = str(min(total + MORE_ROWS, 1000))
-        return _page(request, contract, formset=PlanFormSet(more, prefix=PREFIX), data=more)
+        # more blank rows, what was typed shown as it was typed: nothing is checked (so no error is
+        # shown, not even for a row half typed) and nothing is saved
+        return _page(request, contract, formset=typed_formset(PlanFormSet, data, prefix=PREFIX, blank=MORE_ROWS))
     formset = PlanFormSet(data, prefix=PREFIX)
     plan_error = ""
     if formset.is_valid():
@@ -254,7 +251,9 @@ def contract_terms_preview(request: HttpRequest) -> HttpResponse:
         return render(
             request,
             "contracts/partials/_terms_preview.html",
-            {"preview": {"rows": [], "message": _("Enter the amount as digits, e.g. 1234.50."), "refused": True}},
+            {
+                "preview": {"rows": [], "message": _("Enter the amount as digits, e.g. 1234.50."), "refused": True},
+            },
         )
     base_date = _date(params.get("apply-base_date") or params.get("base_date")) or _date(params.get("signed_on"))
     preview = _preview(user, terms, amount, params.get("currency"), base_date)

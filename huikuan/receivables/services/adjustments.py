@@ -56,7 +56,7 @@ def adjustment_create(
     if amount > installment.open_amount:
         raise DomainError(
             Code.EXCEEDS_INSTALLMENT,
-            _("Only %(open)s of the installment is open.") % {"open": installment.open_amount},
+            _("Only %(open)s of the installment is open.") % {"open": money.display(installment.open_amount)},
             field="amount",
         )
     effective_on = effective_on or today()

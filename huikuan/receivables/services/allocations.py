@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import cast
+from typing import Any, cast
 
 from django.db import transaction
 from django.db.models import CharField, QuerySet, Value
@@ -95,13 +95,14 @@ def _allocate_locked(
     if amount > receipt.amount - receipt.allocated_amount:
         raise DomainError(
             Code.EXCEEDS_RECEIPT,
-            _("Only %(left)s of the receipt is unallocated.") % {"left": receipt.amount - receipt.allocated_amount},
+            _("Only %(left)s of the receipt is unallocated.")
+            % {"left": money.display(receipt.amount - receipt.allocated_amount)},
             field="amount",
         )
     if amount > installment.open_amount:
         raise DomainError(
             Code.EXCEEDS_INSTALLMENT,
-            _("Only %(open)s of the installment is open.") % {"open": installment.open_amount},
+            _("Only %(open)s of the installment is open.") % {"open": money.display(installment.open_amount)},
             field="amount",
         )
     effective = _effective_date(receipt, installment, effective_on)
@@ -222,58 +223,79 @@ class _Candidate:
 # (ties are in the page, so sorting a page by the rest of the order is the order of the whole).
 _PAGE = 32
 _LAST = dt.date.max  # where the installments still waiting on a milestone go
+_FIELDS = ("pk", "contract_id", "sequence", "due_date", "open_amount", "contract__number", "contract__signed_on")
+Row = tuple[Any, ...]
 
 
-def _open_of(receipt: Receipt) -> QuerySet[Installment]:
+def _open_of(company_id: int, customer_id: int, currency: str) -> QuerySet[Installment]:
     return Installment.objects.filter(
-        company_id=receipt.company_id,
-        customer_id=receipt.customer_id,
-        currency=receipt.currency,
-        booked_on__isnull=False,
-        open_amount__gt=0,
+        company_id=company_id, customer_id=customer_id, currency=currency, booked_on__isnull=False, open_amount__gt=0
     )
 
 
-def _in_order(rows: QuerySet[Installment]) -> list[_Candidate]:
+def _first_dated(company_id: int, customer_id: int, currency: str) -> QuerySet[Installment, Row]:
+    """The first open installments by due date, read in the order of the open installments' index."""
+    rows = _open_of(company_id, customer_id, currency).filter(due_date__isnull=False)
+    return rows.order_by("due_date").values_list(*_FIELDS)[:_PAGE]
+
+
+def _open_exactly(company_id: int, customer_id: int, currency: str, cents: int) -> QuerySet[Installment, Row]:
+    rows = _open_of(company_id, customer_id, currency).alias(open_cents=money.Cents("open_amount"))
+    return rows.filter(open_cents=cents).values_list(*_FIELDS)
+
+
+def _numbers_in(customer_id: int, memo: str) -> QuerySet[Contract, Row]:
+    """The customer's contracts whose number is inside ``memo`` (upper case): a plain substring
+    search per contract, read from an index that holds the numbers."""
+    found_at = StrIndex(Value(memo, output_field=CharField()), Upper("number"))
+    contracts = Contract.objects.filter(customer_id=customer_id).exclude(number="").alias(found_at=found_at)
+    return contracts.filter(found_at__gt=0).values_list("pk", "number")
+
+
+def _in_order(rows: Iterable[Row]) -> list[_Candidate]:
     """``rows`` as candidates in matching order: oldest due first (those still waiting on a
     milestone last), then by signing date, contract and sequence."""
-    fields = ("pk", "contract_id", "sequence", "due_date", "open_amount", "contract__number", "contract__signed_on")
-    candidates = [_Candidate(*row) for row in rows.order_by().values_list(*fields)]
+    candidates = [_Candidate(*row) for row in rows]
     return sorted(candidates, key=lambda c: (c.due_date or _LAST, c.signed_on, c.contract_id, c.sequence))
 
 
 def _oldest_first(receipt: Receipt) -> Iterator[_Candidate]:
     """The customer's open installments in the receipt's currency, in matching order, read a page
-    at a time (pages double) as long as the caller asks for more."""
-    rows, after, size = _open_of(receipt), None, _PAGE
-    while True:
-        dated = rows.filter(due_date__isnull=False) if after is None else rows.filter(due_date__gt=after)
-        last = list(dated.order_by("due_date").values_list("due_date", flat=True)[size - 1 : size])
-        if not last:
-            break
-        yield from _in_order(dated.filter(due_date__lte=last[0]))
-        after, size = last[0], size * 2
-    yield from _in_order(rows.filter(due_date__isnull=False) if after is None else rows.filter(due_date__gt=after))
-    yield from _in_order(rows.filter(due_date__isnull=True))
+    at a time as long as the caller asks for more. A page is read in due-date order from the
+    index; its last due date may have more rows than fitted, so the page gives only the dates
+    before it (every tie of a date is then in hand, and sorting by the rest of the order is the
+    order of the whole), and the next page, twice as long, starts at that date."""
+    key = (receipt.company_id, receipt.customer_id, receipt.currency)
+    rows = _open_of(*key)
+    page: list[Row] = compiled.run_values("first_open_installments", _first_dated, *key)
+    size = _PAGE
+    while len(page) == size:
+        last = page[-1][3]
+        before = [row for row in page if row[3] < last]
+        if before:
+            yield from _in_order(before)
+            later = rows.filter(due_date__gte=last)
+        else:  # a whole page due on one day: that day's rows, all of them
+            yield from _in_order(rows.filter(due_date=last).values_list(*_FIELDS))
+            later = rows.filter(due_date__gt=last)
+        size *= 2
+        page = list(later.order_by("due_date").values_list(*_FIELDS)[:size])
+    yield from _in_order(page)
+    yield from _in_order(rows.filter(due_date__isnull=True).values_list(*_FIELDS))
 
 
 def _named_in(receipt: Receipt, memo: str) -> list[_Candidate]:
     """The open installments, in matching order, of the customer's contracts whose number the
-    memo mentions (as a whole token). The database finds the numbers inside the memo among the
-    customer's contracts; the token check runs on those few."""
+    memo mentions (as a whole token): the database finds the numbers inside the memo, the token
+    check runs on those few."""
     if not memo:
         return []
-    # where the number is in the memo (0: not in it): a plain substring search per contract
-    found_at = StrIndex(Value(memo, output_field=CharField()), Upper("number"))
-    contracts = Contract.objects.filter(customer_id=receipt.customer_id).exclude(number="").alias(found_at=found_at)
-    mentioned = [
-        pk
-        for pk, number in contracts.filter(found_at__gt=0).values_list("pk", "number")
-        if _mentions(memo, number.upper())
-    ]
+    found = compiled.run_values("contracts_named_in_memo", _numbers_in, receipt.customer_id, memo)
+    mentioned = [pk for pk, number in found if _mentions(memo, number.upper())]
     if not mentioned:
         return []
-    return _in_order(_open_of(receipt).filter(contract_id__in=mentioned))
+    rows = _open_of(receipt.company_id, receipt.customer_id, receipt.currency).filter(contract_id__in=mentioned)
+    return _in_order(rows.values_list(*_FIELDS))
 
 
 def _match(receipt: Receipt, amount: Decimal | None) -> list[tuple[int, Decimal]]:
@@ -292,7 +314,8 @@ def _match(receipt: Receipt, amount: Decimal | None) -> list[tuple[int, Decimal]
         left -= take
     if left > 0:
         # the first in matching order whose open amount is exactly what is left, not taken above
-        exactly = _open_of(receipt).alias(open_cents=money.Cents("open_amount")).filter(open_cents=money.to_cents(left))
+        key = (receipt.company_id, receipt.customer_id, receipt.currency, money.to_cents(left))
+        exactly = compiled.run_values("open_installments_exactly", _open_exactly, *key)
         exact = next((c for c in _in_order(exactly) if c.pk not in named_pks), None)
         if exact is not None:
             plan.append((exact.pk, left))

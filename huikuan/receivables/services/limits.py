@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from huikuan.contracts.models import Installment
 from huikuan.core.dates import date_from_sql, today
 from huikuan.core.errors import DomainError
-from huikuan.core.money import cents_sql, from_cents
+from huikuan.core.money import cents_sql, display, from_cents
 from huikuan.receivables.errors import ReceivableErrorCode as Code
 from huikuan.receivables.models import Adjustment, Allocation, Receipt
 
@@ -84,7 +84,7 @@ def require_installment_room(installment: Installment, *, amount: Decimal, effec
         raise DomainError(
             Code.EXCEEDS_INSTALLMENT,
             _("Only %(open)s of the installment was open on %(date)s; date it later or undo what cleared it.")
-            % {"open": max(room, Decimal("0.00")), "date": date_format(day)},
+            % {"open": display(max(room, Decimal("0.00"))), "date": date_format(day)},
             field="amount",
         )
 
@@ -99,7 +99,7 @@ def require_receipt_room(receipt: Receipt, *, amount: Decimal, effective_on: dt.
         raise DomainError(
             Code.EXCEEDS_RECEIPT,
             _("Only %(left)s of the receipt was unallocated on %(date)s; date it later.")
-            % {"left": max(room, Decimal("0.00")), "date": date_format(day)},
+            % {"left": display(max(room, Decimal("0.00"))), "date": date_format(day)},
             field="amount",
         )
 

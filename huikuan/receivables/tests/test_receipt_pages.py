@@ -348,7 +348,8 @@ def test_more_than_an_installment_has_open_is_refused_on_its_row_and_nothing_is_
     assert response.status_code == 200
     assert not Allocation.objects.exists()
     page = text(response)
-    assert re.search(rf'id="id_amount_{installments[2].pk}_error">Only 2000.00 of the installment is open.', page), page
+    refusal = rf'id="id_amount_{installments[2].pk}_error">Only 2,000.00 of the installment is open.'
+    assert re.search(refusal, page), page
     # what was typed is kept
     assert field_value(response, f"amount_{installments[0].pk}") == "1000.00"
     assert field_value(response, f"amount_{installments[1].pk}") in (None, "")
@@ -364,7 +365,7 @@ def test_more_than_the_receipt_has_unapplied_is_refused_and_nothing_is_saved(cle
     assert response.status_code == 200
     assert not Allocation.objects.exists()
     assert re.search(
-        rf'id="id_amount_{installments[2].pk}_error">Only [0-9.]+ of the receipt is unallocated.', text(response)
+        rf'id="id_amount_{installments[2].pk}_error">Only [0-9,.]+ of the receipt is unallocated.', text(response)
     )
     # the running total says so too
     assert "More than the receipt has unapplied." in text(response)

@@ -355,3 +355,21 @@ def test_an_exact_amount_is_not_one_the_memo_already_took(clerk, receive, make_c
         (named.installments.get().pk, D("300.00")),
         (other.installments.get(sequence=1).pk, D("300.00")),
     ]
+
+
+def test_matching_reads_a_day_with_more_rows_than_a_page_whole(clerk, receive, make_contract, customer):
+    # given: 45 installments due on one day (more than a page), from two contracts, and one due later
+    day = dt.date(2025, 2, 1)
+    later = make_contract(
+        customer, [("1.00", day)] * 25 + [("1.00", dt.date(2025, 3, 1))], signed_on=dt.date(2025, 1, 20)
+    )
+    earlier = make_contract(customer, [("1.00", day)] * 20, signed_on=dt.date(2025, 1, 5))
+    receipt = receive("45.50", on=dt.date(2025, 6, 1))
+    # when
+    plan = allocation_suggest(receipt=receipt)
+    # then: the earlier-signed contract's first, then the other's by sequence, then the later day
+    expected = [*earlier.installments.order_by("sequence"), *later.installments.order_by("sequence")]
+    assert [(line.installment.pk, line.amount) for line in plan] == [
+        *((i.pk, D("1.00")) for i in expected[:45]),
+        (expected[45].pk, D("0.50")),
+    ]

@@ -11,6 +11,8 @@ from django.forms import BoundField
 from django.http import QueryDict
 from django.utils.formats import date_format
 
+from huikuan.core import money
+
 register = template.Library()
 
 
@@ -20,7 +22,7 @@ def amount(value: Any) -> str:
     languages: Chinese finance writes amounts this way too)."""
     if value is None or value == "":
         return ""
-    return f"{Decimal(value):,.2f}"
+    return money.display(value)
 
 
 @register.filter(expects_localtime=True)

@@ -2,10 +2,13 @@
 finance manager uses it: a payment terms template previewed live (htmx) as it is chosen and its base
 date typed, then applied; the live sum check following the amounts typed by hand, an excess refused
 on saving with what was typed kept, a row that cannot be read refused on its own field, a short
-plan saved but refused at activation, then fixed, saved and activated; rows added with "More rows"
-and taken out by blanking them; and the whole editor worked with the keyboard alone, every field
-named by its label. The expected amounts and dates are worked out here from the templates' lines
-and the contract amount, not read back from the application. Screenshots: var/screenshots/."""
+plan saved but refused at activation, then fixed, saved and activated (refusals write amounts as
+the pages do, 12,345.67); rows added with "More rows", which checks nothing, and taken out by
+blanking them; the preview's amounts, the sum check and the rows wholly in view at 375 px, even for
+the largest amount; the preview and the sum check announced from live regions that stay on the
+page; and the whole editor worked with the keyboard alone, every field named by its label. The
+expected amounts and dates are worked out here from the templates' lines and the contract amount,
+not read back from the application. Screenshots: var/screenshots/."""
 
 import calendar
 import datetime as dt
@@ -64,8 +67,8 @@ def money(value: Decimal) -> str:
 
 
 def written(value: Decimal) -> re.Pattern:
-    """An amount in a message, with or without thousands separators (12,345.67 or 12345.67)."""
-    return re.compile(re.escape(money(value)).replace(",", ",?"))
+    """An amount in a message, written as the pages write amounts (12,345.67, never 12345.67)."""
+    return re.compile(rf"(?<![\d,.]){re.escape(money(value))}(?![\d])")
 
 
 def sum_check_text(total: Decimal, unreadable: int = 0) -> str:
@@ -189,9 +192,9 @@ def customer(make_customer):
     return make_customer(name="杭州云帆网络科技有限公司")
 
 
-def new_draft(manager, customer, **kwargs) -> Contract:
+def new_draft(manager, customer, amount: Decimal = AMOUNT, **kwargs) -> Contract:
     return contract_create(
-        actor=manager, customer=customer, title="云平台建设项目", signed_on=SIGNED, amount=AMOUNT, **kwargs
+        actor=manager, customer=customer, title="云平台建设项目", signed_on=SIGNED, amount=amount, **kwargs
     )
 
 
@@ -230,6 +233,72 @@ def expect_preview(page, terms, expected: list[tuple[str, ...]]) -> None:
     expect(preview.locator("caption")).to_have_text(caption)
     expect_table(preview.locator("tbody tr"), expected)
     expect(preview.locator("tfoot th").nth(1)).to_have_text(money(AMOUNT))
+
+
+# The parts of ``selector`` not wholly in view sideways: each element's box and the box of its text
+# must lie within the window, the card it is in, and every box around it that scrolls or clips (a
+# table wider than its .table-responsive shows only what fits until it is scrolled sideways).
+CUT_OFF = """selector => {
+  const view = e => {
+    let left = 0, right = window.innerWidth;
+    for (let a = e.parentElement; a && a !== document.body; a = a.parentElement) {
+      if (a.classList.contains('card') || getComputedStyle(a).overflowX !== 'visible') {
+        const box = a.getBoundingClientRect();
+        left = Math.max(left, box.left + a.clientLeft);
+        right = Math.min(right, box.left + a.clientLeft + a.clientWidth);
+      }
+    }
+    return [left, right];
+  };
+  const text = document.createRange();
+  return [...document.querySelectorAll(selector)].flatMap(e => {
+    text.selectNodeContents(e);
+    const boxes = [e.getBoundingClientRect(), text.getBoundingClientRect()].filter(b => b.width > 0);
+    const [left, right] = view(e);
+    const from = Math.min(...boxes.map(b => b.left)), to = Math.max(...boxes.map(b => b.right));
+    return from < left - 0.5 || to > right + 0.5
+      ? [`${e.tagName} "${e.textContent.trim().slice(0, 40)}" ${Math.round(from)}-${Math.round(to)} px,`
+         + ` seen ${Math.round(left)}-${Math.round(right)} px`]
+      : [];
+  });
+}"""
+
+
+def expect_in_view(page, selector: str, count: int | None = None) -> None:
+    """Every element of ``selector`` (at least one, or ``count``) is wholly in view sideways."""
+    found = page.locator(selector)
+    if count is None:
+        assert found.count() > 0, selector
+    else:
+        expect(found).to_have_count(count)
+    assert page.evaluate(CUT_OFF, selector) == [], f"cut off at {page.viewport_size['width']} px"
+
+
+def expect_editor_in_view(page, rows: int) -> None:
+    """The preview's amounts, its rows, the sum check and the installment rows with their fields
+    are all seen without scrolling anything sideways."""
+    preview = "[data-testid=terms-preview]"
+    expect_in_view(page, f"{preview} tbody td:last-child, {preview} tfoot th:last-child", rows + 1)
+    expect_in_view(page, f"{preview} tbody tr, {preview} tfoot tr, {preview} caption", rows + 2)
+    expect_in_view(page, "[data-testid=plan-check]", 1)
+    expect_in_view(page, "fieldset.plan-line, fieldset.plan-line :is(input, select, label, legend)")
+
+
+def live_region(page, test_id: str, tag: str | None = None) -> dict:
+    """The live region around (or at) ``test_id``: its aria-live, the tag put on it (a property
+    of the element object, which a new element does not have), its text, and the live regions
+    inside it (none: one region, announced as one). ``tag`` tags it first."""
+    return page.evaluate(
+        """([id, tag]) => {
+          const region = document.querySelector(`[data-testid="${id}"]`).closest('[aria-live]');
+          if (region === null) return null;
+          if (tag !== null) region.huikuanTag = tag;
+          return {live: region.getAttribute('aria-live'), tag: region.huikuanTag ?? null,
+                  text: region.textContent.replace(/\\s+/g, ' ').trim(),
+                  inner: region.querySelectorAll('[aria-live]').length};
+        }""",
+        [test_id, tag],
+    )
 
 
 def submit(page, button: str) -> None:
@@ -394,12 +463,24 @@ def test_rows_are_added_and_blanked_and_the_sum_follows(visit, manager, customer
     expect(lines).to_have_count(5)  # the two installments and three blank rows
     expect(page.get_by_test_id("plan-check")).to_have_text(sum_check_text(Decimal("12000.00")))
 
-    # more rows, what was typed kept
+    # more rows, what was typed kept, unchecked: a row with only a label and an amount that cannot
+    # be read are not refused (nothing is checked until the plan is saved)
     labelled(row(page, 1), "Label").fill("首付款（修订）")
+    labelled(row(page, 4), "Label").fill("尾款")
+    labelled(row(page, 5), "Amount").fill("abc")
+    expect(page.get_by_test_id("plan-check")).to_have_text(sum_check_text(Decimal("12000.00"), unreadable=1))
     submit(page, "More rows")
     expect(lines).to_have_count(8)
     expect(labelled(row(page, 1), "Label")).to_have_value("首付款（修订）")
     expect(labelled(row(page, 2), "Amount")).to_have_value("2000.00")
+    expect(labelled(row(page, 4), "Label")).to_have_value("尾款")
+    expect(labelled(row(page, 5), "Amount")).to_have_value("abc")
+    expect(page.locator(".invalid-feedback, .is-invalid, [aria-invalid], .alert-danger")).to_have_count(0)
+    expect(page.get_by_text(zh("This field is required."))).to_have_count(0)
+    expect(page.get_by_text(zh("Enter a number such as 1234.50 (digits and one point)."))).to_have_count(0)
+    expect(page.get_by_test_id("plan-check")).to_have_text(sum_check_text(Decimal("12000.00"), unreadable=1))
+    labelled(row(page, 4), "Label").fill("")
+    labelled(row(page, 5), "Amount").fill("")
     expect(page.get_by_test_id("plan-check")).to_have_text(sum_check_text(Decimal("12000.00")))
 
     # a row added in the last of them closes the gap
@@ -420,6 +501,70 @@ def test_rows_are_added_and_blanked_and_the_sum_follows(visit, manager, customer
         ("首付款（修订）", Decimal("10000.00"), dt.date(2025, 4, 30), ""),
         ("尾款", Decimal("345.67"), dt.date(2025, 9, 30), ""),
     ]
+
+
+def test_the_preview_the_sum_check_and_the_rows_fit_the_screen(visit, manager, customer, split_terms, halves_terms):
+    """At 375 px as at 1280, every amount of the preview is wholly in view without scrolling the
+    table sideways, and so are its rows, the sum check and the installment rows: for this contract
+    and for one of the largest amount there can be; and the contract form's preview too."""
+    for amount in (AMOUNT, Decimal("999999999999.99")):
+        draft = new_draft(manager, customer, amount=amount, terms=split_terms)  # the plan made from it
+        if amount == AMOUNT:
+            sign_in(visit, "manager")
+        page = visit.page
+        page.goto(f"/contracts/{draft.pk}/plan/")
+        # as the page comes, then as templates are picked (the preview swapped in by htmx)
+        expect(page.get_by_test_id("terms-preview").locator("tbody tr")).to_have_count(3)
+        expect_editor_in_view(page, rows=3)
+        labelled(page, "Payment terms").select_option(label=halves_terms.name)
+        expect(page.get_by_test_id("terms-preview").locator("tbody tr")).to_have_count(2)
+        expect_editor_in_view(page, rows=2)
+        labelled(page, "Payment terms").select_option(label=split_terms.name)
+        expect(page.get_by_test_id("terms-preview").locator("tbody tr")).to_have_count(3)
+        expect_editor_in_view(page, rows=3)
+        if amount == AMOUNT:
+            expect_preview(page, split_terms, split_plan(SIGNED))
+            visit.shot("plan-editor-preview-fits")
+        else:
+            visit.shot("plan-editor-largest-amount")
+
+    # the same preview on the contract form
+    page.goto("/contracts/new/")
+    labelled(page, "Amount").fill("999999999999.99")
+    labelled(page, "Signed on").fill(SIGNED.isoformat())
+    labelled(page, "Payment terms").select_option(label=split_terms.name)
+    expect(page.get_by_test_id("terms-preview").locator("tfoot")).to_contain_text("999,999,999,999.99")
+    preview = "[data-testid=terms-preview]"
+    expect_in_view(page, f"{preview} tbody td:last-child, {preview} tfoot th:last-child", 4)
+    expect_in_view(page, f"{preview} tbody tr, {preview} tfoot tr, {preview} caption", 5)
+
+
+def test_the_live_regions_stay_on_the_page_as_their_words_change(visit, manager, customer, split_terms):
+    """The preview and the sum check are announced as they change: each sits in a live region that
+    stays on the page (htmx swaps what is inside it), not in one replaced by every update, which a
+    screen reader may never read."""
+    draft = new_draft(manager, customer)
+    sign_in(visit, "manager")
+    page = visit.page
+    page.goto(f"/contracts/{draft.pk}/plan/")
+    for test_id in ("terms-preview", "plan-check"):
+        assert live_region(page, test_id, tag=test_id)["tag"] == test_id, test_id
+
+    labelled(page, "Payment terms").select_option(label=split_terms.name)
+    expect_preview(page, split_terms, split_plan(SIGNED))
+    preview = live_region(page, "terms-preview")
+    assert (preview["live"], preview["tag"], preview["inner"]) == ("polite", "terms-preview", 0), preview
+    assert money(shares(AMOUNT, [30, 60, 10])[0]) in preview["text"]
+
+    labelled(row(page, 1), "Amount").fill("100.00")
+    expect(page.get_by_test_id("plan-check")).to_have_text(sum_check_text(Decimal("100.00")))
+    check = live_region(page, "plan-check")
+    assert (check["live"], check["tag"], check["inner"]) == ("polite", "plan-check", 0), check
+    assert check["text"] == sum_check_text(Decimal("100.00"))
+    labelled(row(page, 1), "Amount").fill("12345.67")
+    expect(page.get_by_test_id("plan-check")).to_have_text(sum_check_text(AMOUNT))
+    check = live_region(page, "plan-check")
+    assert (check["tag"], check["text"]) == ("plan-check", sum_check_text(AMOUNT)), check
 
 
 def test_the_editor_with_the_keyboard_alone(visit, manager, customer, split_terms, halves_terms):
