@@ -30,7 +30,6 @@ from huikuan.core.dates import month_start, today
 from huikuan.core.money import ZERO, Cents, from_cents
 from huikuan.customers.models import Customer
 from huikuan.customers.selectors import customers_visible_to
-from huikuan.receivables.figures import unordered
 from huikuan.receivables.models import CollectedMonth, Receipt
 
 MONTHS = 12
@@ -143,7 +142,10 @@ def dashboards(*, user: User, as_of: dt.date) -> list[Dashboard]:
     week, month = as_of + dt.timedelta(days=7), as_of + dt.timedelta(days=30)
     cents = Cents("open_amount")
     overdue_by_customer: dict[str, list[tuple[int, int]]] = defaultdict(list)
-    for row in open_items.values("currency", customer_key=unordered("customer_id")).annotate(
+    # grouped by customer, then currency: the order of the open installments' index, which the
+    # database walks and groups as it goes (by an expression, or currency first, SQLite sorted
+    # every open installment first: twice the time)
+    for row in open_items.values("customer_id", "currency").annotate(
         receivable=Sum(cents),
         overdue=Sum(cents, filter=Q(due_date__lt=as_of)),
         next_7=Sum(cents, filter=Q(due_date__gte=as_of, due_date__lte=week)),
@@ -155,7 +157,7 @@ def dashboards(*, user: User, as_of: dt.date) -> list[Dashboard]:
         figures.due_next_7 += from_cents(row["next_7"])
         figures.due_next_30 += from_cents(row["next_30"])
         if row["overdue"]:
-            overdue_by_customer[row["currency"]].append((row["customer_key"], row["overdue"]))
+            overdue_by_customer[row["currency"]].append((row["customer_id"], row["overdue"]))
 
     # this month's planned and collected: one month of the index-only sums ``month_series`` makes
     starts, ends = [month_start(as_of)], [month_start(as_of, -1)]
