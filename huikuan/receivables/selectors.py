@@ -326,7 +326,14 @@ class InstallmentQuerySet(QuerySet[Installment]):
                 for key in whole[index]:
                     counts[index][key[:2]] = counts[index].get(key[:2], 0) + 1
             elif ends[index][0][1] is not None and ends[index][1][1] is not None:
-                counts[index] = _rows_per_date_to(parts[index], stop, ends[index][0][1], ends[index][1][1], nulls_last)
+                # no part needs counting past a date where one counted before reached ``stop``
+                first_date, last_date = ends[index][0][1], ends[index][1][1]
+                if bound is not None and bound[1] is not None:
+                    last_date = min(last_date, bound[1])
+                if last_date < first_date:
+                    counts[index] = {}
+                    continue
+                counts[index] = _rows_per_date_to(parts[index], stop, first_date, last_date, nulls_last)
                 reached = 0
                 for date in sorted(counts[index]):
                     reached += counts[index][date]
