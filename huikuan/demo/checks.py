@@ -97,17 +97,21 @@ def problems(company: Company) -> list[str]:
         if receipt.allocated_amount != allocated[receipt.pk]:
             found.append(f"receipt {receipt.number}: allocated {receipt.allocated_amount} != {allocated[receipt.pk]}")
         if receipt.reversed_on is None:
-            key = (company.pk, receipt.customer_id, receipt.currency, receipt.received_on.replace(day=1))
-            collected[key] += int(receipt.amount * 100)
+            month = (company.pk, receipt.customer_id, receipt.currency, receipt.received_on.replace(day=1))
+            collected[month] += int(receipt.amount * 100)
 
     planned: dict[tuple[object, ...], int] = defaultdict(int)
     for installment in installments:
         if installment.booked_on is not None and installment.due_date is not None:
-            key = (company.pk, installment.customer_id, installment.currency, installment.due_date.replace(day=1))
-            planned[key] += int(installment.amount * 100)
-    for model, wanted_totals in ((PlannedMonth, planned), (CollectedMonth, collected)):
-        kept = month_totals.stored(model, company.pk)
+            month = (company.pk, installment.customer_id, installment.currency, installment.due_date.replace(day=1))
+            planned[month] += int(installment.amount * 100)
+    tables: tuple[tuple[type[PlannedMonth | CollectedMonth], dict[tuple[object, ...], int]], ...] = (
+        (PlannedMonth, planned),
+        (CollectedMonth, collected),
+    )
+    for table, wanted_totals in tables:
+        kept = month_totals.stored(table, company.pk)
         for key in sorted(set(kept) | {k for k, cents in wanted_totals.items() if cents}):
             if kept.get(key, 0) != wanted_totals.get(key, 0):
-                found.append(f"{model.__name__} {key}: {kept.get(key, 0)}, expected {wanted_totals.get(key, 0)}")
+                found.append(f"{table.__name__} {key}: {kept.get(key, 0)}, expected {wanted_totals.get(key, 0)}")
     return found
