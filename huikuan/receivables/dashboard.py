@@ -26,10 +26,11 @@ from django.db.models import Q, QuerySet, Sum
 from huikuan.accounts.models import User
 from huikuan.accounts.scope import restrict, sees_whole_companies
 from huikuan.contracts.models import Contract, Installment, PlannedMonth
-from huikuan.core.dates import month_start, today
+from huikuan.core.dates import month_start
 from huikuan.core.money import ZERO, Cents, from_cents
 from huikuan.customers.models import Customer
 from huikuan.customers.selectors import customers_visible_to
+from huikuan.receivables.figures import uses_maintained_columns
 from huikuan.receivables.models import CollectedMonth, Receipt
 
 MONTHS = 12
@@ -80,10 +81,10 @@ class Dashboard:
         return (self.collected_this_month / self.due_this_month).quantize(Decimal("0.0001"))
 
 
-def _by_month(rows: QuerySet[Any], date: str, starts: Months, ends: Months, cents: Any) -> dict[str, list[int]]:
-    """``cents`` summed per currency and month of ``date`` (``starts[i]`` to before ``ends[i]``)."""
+def _by_month(rows: QuerySet[Any], date: str, starts: Months, ends: Months) -> dict[str, list[int]]:
+    """Cents of the rows' ``amount`` per currency and month (``starts[i]`` to before ``ends[i]``)."""
     sums = {
-        f"m{i}": Sum(cents, filter=Q(**{f"{date}__gte": start, f"{date}__lt": end}))
+        f"m{i}": Sum(Cents("amount"), filter=Q(**{f"{date}__gte": start, f"{date}__lt": end}))
         for i, (start, end) in enumerate(zip(starts, ends, strict=True))
     }
     return {
@@ -187,14 +188,14 @@ def dashboards(*, user: User, as_of: dt.date) -> list[Dashboard]:
 
 def _planned(user: User, as_of: dt.date, starts: Months, ends: Months, currency: str | None) -> dict[str, list[int]]:
     """Cents that fell due per currency and month, of installments booked by ``as_of``. Today's
-    come from the kept monthly totals (contracts.PlannedMonth), less the installments of contracts
-    signed after today, which the totals count from their activation but which are not receivable
-    yet (booked on a date after today means signed after today: only ended months can be closed,
-    so activation never books later than the signing date for any other reason)."""
-    if as_of != today():
+    (and a later day's) come from the kept monthly totals (contracts.PlannedMonth), less the
+    installments of contracts signed after ``as_of``, which the totals count from their activation
+    but which are not receivable yet (booked after a day from today on means signed after it: only
+    ended months can be closed, so activation never books later than the signing date otherwise)."""
+    if not uses_maintained_columns(as_of):
         installments = _scoped(_in(Installment.objects.all(), currency), user)
         booked = installments.filter(due_date__gte=starts[0], due_date__lt=ends[-1], booked_on__lte=as_of)
-        return _by_month(booked, "due_date", starts, ends, Cents("amount"))
+        return _by_month(booked, "due_date", starts, ends)
     planned = _by_kept_month(_kept(PlannedMonth, user, currency), starts, ends)
     # almost always none: then no query of the installments at all
     signed_later = list(restrict(Contract.objects.filter(signed_on__gt=as_of), user, owner=None).values_list("pk"))
@@ -206,7 +207,7 @@ def _planned(user: User, as_of: dt.date, starts: Months, ends: Months, currency:
         due_date__gte=starts[0],
         due_date__lt=ends[-1],
     )
-    for code, cents in _by_month(later, "due_date", starts, ends, Cents("amount")).items():
+    for code, cents in _by_month(later, "due_date", starts, ends).items():
         kept = planned.setdefault(code, [0] * len(starts))
         planned[code] = [total - part for total, part in zip(kept, cents, strict=True)]
     return planned
@@ -216,10 +217,10 @@ def _collected(user: User, as_of: dt.date, starts: Months, ends: Months, currenc
     """Cents received per currency and month up to ``as_of``, of receipts not reversed today. As
     of today they are the kept monthly totals (receivables.CollectedMonth): a receipt is never dated
     after the day it is recorded."""
-    if as_of != today():
+    if not uses_maintained_columns(as_of):
         receipts = _scoped(_in(Receipt.objects.all(), currency), user)
         live = receipts.filter(received_on__gte=starts[0], received_on__lte=as_of, reversed_on__isnull=True)
-        return _by_month(live, "received_on", starts, ends, Cents("amount"))
+        return _by_month(live, "received_on", starts, ends)
     return _by_kept_month(_kept(CollectedMonth, user, currency), starts, ends)
 
 
