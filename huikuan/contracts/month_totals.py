@@ -9,9 +9,9 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from huikuan.contracts.models import Installment, PlannedMonth
-from huikuan.core import month_totals
 from huikuan.core.dates import month_start
 from huikuan.core.money import to_cents
+from huikuan.customers import month_totals
 
 
 def add_booked(installments: Iterable[Installment]) -> None:

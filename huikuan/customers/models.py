@@ -87,7 +87,7 @@ class Contact(models.Model):
 class CustomerMonthTotal(models.Model):
     """A running total of one customer's amounts in one calendar month and currency, in whole
     cents: the shape of the tables the services keep so that monthly figures read a row per
-    customer and month (contracts.PlannedMonth, receivables.CollectedMonth; core.month_totals)."""
+    customer and month (contracts.PlannedMonth, receivables.CollectedMonth; customers.month_totals)."""
 
     company = models.ForeignKey("accounts.Company", on_delete=models.PROTECT, db_index=False, verbose_name=_("company"))
     customer = models.ForeignKey(

@@ -10,8 +10,8 @@ from decimal import Decimal
 from huikuan.accounts.models import Company
 from huikuan.contracts.choices import ContractStatus
 from huikuan.contracts.models import Contract, Installment, PlannedMonth
-from huikuan.core import month_totals
 from huikuan.core.money import ZERO
+from huikuan.customers import month_totals
 from huikuan.receivables.models import Adjustment, Allocation, CollectedMonth, Receipt
 
 

@@ -4,9 +4,9 @@ out of the month it was received in (the chart shows money that stayed paid)."""
 
 from __future__ import annotations
 
-from huikuan.core import month_totals
 from huikuan.core.dates import month_start
 from huikuan.core.money import to_cents
+from huikuan.customers import month_totals
 from huikuan.receivables.models import CollectedMonth, Receipt
 
 

@@ -3,7 +3,7 @@
 import django.db.models.deletion
 from django.db import migrations, models
 
-from huikuan.core.month_totals import month_sums, write_totals
+from huikuan.customers.month_totals import month_sums, write_totals
 
 
 def fill(apps, schema_editor):

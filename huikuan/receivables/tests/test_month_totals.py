@@ -15,9 +15,9 @@ from hypothesis import strategies as st
 from huikuan.contracts import month_totals as planned_totals
 from huikuan.contracts.models import PlannedMonth
 from huikuan.contracts.services import contract_activate, contract_create, contract_set_installments, milestone_record
-from huikuan.core import month_totals
 from huikuan.core.dates import month_start, today
 from huikuan.core.errors import DomainError
+from huikuan.customers import month_totals
 from huikuan.receivables import month_totals as collected_totals
 from huikuan.receivables.dashboard import month_series
 from huikuan.receivables.models import CollectedMonth

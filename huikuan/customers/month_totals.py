@@ -1,6 +1,6 @@
-"""Running totals per key and calendar month, in whole cents: the generic part of the tables that
-keep what fell due or was paid per customer and month (contracts.PlannedMonth,
-receivables.CollectedMonth). The apps own their tables and call these from their services."""
+"""Running totals per customer, currency and calendar month, in whole cents: what the tables of
+that shape (``models.CustomerMonthTotal``: contracts.PlannedMonth, receivables.CollectedMonth)
+share. The apps own their tables and call these from their services."""
 
 from __future__ import annotations
 
