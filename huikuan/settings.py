@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "huikuan.periods",
     "huikuan.contracts",
     "huikuan.receivables",
+    "huikuan.reports",
     "huikuan.demo",
     "huikuan.web",
 ]

@@ -9,6 +9,7 @@ from huikuan.contracts.api.views import ContractViewSet, InstallmentViewSet, Mil
 from huikuan.customers.api.views import CustomerViewSet
 from huikuan.periods.api.views import ClosedPeriodViewSet
 from huikuan.receivables.api.views import AdjustmentViewSet, AllocationViewSet, ReceiptViewSet
+from huikuan.reports.api.views import AgingViewSet
 from huikuan.terms.api.views import TermsViewSet
 
 router = DefaultRouter()
@@ -22,6 +23,7 @@ router.register("allocations", AllocationViewSet, basename="allocation")
 router.register("adjustments", AdjustmentViewSet, basename="adjustment")
 router.register("closed-periods", ClosedPeriodViewSet, basename="closed-period")
 router.register("audit-events", AuditEventViewSet, basename="audit-event")
+router.register("reports/aging", AgingViewSet, basename="report-aging")
 
 urlpatterns = [
     path("auth/token/", obtain_token, name="api-token"),

@@ -32,6 +32,7 @@ from huikuan.customers.models import Customer
 from huikuan.customers.selectors import customers_visible_to
 from huikuan.receivables.figures import uses_maintained_columns
 from huikuan.receivables.models import CollectedMonth, Receipt
+from huikuan.receivables.selectors import by_customer_scope
 
 MONTHS = 12
 Months = Sequence[dt.date]
@@ -116,19 +117,9 @@ def _by_kept_month(totals: QuerySet[Any], starts: Months, ends: Months) -> dict[
     return months
 
 
-def _scoped(queryset: QuerySet[Any], user: User) -> QuerySet[Any]:
-    """``queryset`` within the user's scope. A user who sees only some customers (their own, their
-    team's) gets the rows of those customers by their ids, which the per-customer indexes answer;
-    the scope's join on the customers' owner would make the database read the whole company's rows
-    and test each one's customer."""
-    if sees_whole_companies(user):
-        return restrict(queryset, user)
-    return restrict(queryset, user, owner=None).filter(customer_id__in=customers_visible_to(user).values("pk"))
-
-
 def dashboards(*, user: User, as_of: dt.date) -> list[Dashboard]:
     """The home page figures per currency, the default currency first, then by receivable."""
-    installments = _scoped(Installment.objects.all(), user)
+    installments = by_customer_scope(Installment.objects.all(), user)
     by_currency: dict[str, Dashboard] = {}
 
     def of(currency: str) -> Dashboard:
@@ -193,7 +184,7 @@ def _planned(user: User, as_of: dt.date, starts: Months, ends: Months, currency:
     but which are not receivable yet (booked after a day from today on means signed after it: only
     ended months can be closed, so activation never books later than the signing date otherwise)."""
     if not uses_maintained_columns(as_of):
-        installments = _scoped(_in(Installment.objects.all(), currency), user)
+        installments = by_customer_scope(_in(Installment.objects.all(), currency), user)
         booked = installments.filter(due_date__gte=starts[0], due_date__lt=ends[-1], booked_on__lte=as_of)
         return _by_month(booked, "due_date", starts, ends)
     planned = _by_kept_month(_kept(PlannedMonth, user, currency), starts, ends)
@@ -201,7 +192,7 @@ def _planned(user: User, as_of: dt.date, starts: Months, ends: Months, currency:
     signed_later = list(restrict(Contract.objects.filter(signed_on__gt=as_of), user, owner=None).values_list("pk"))
     if not signed_later:
         return planned
-    later = _scoped(_in(Installment.objects.all(), currency), user).filter(
+    later = by_customer_scope(_in(Installment.objects.all(), currency), user).filter(
         contract__in=[pk for (pk,) in signed_later],
         booked_on__gt=as_of,
         due_date__gte=starts[0],
@@ -218,7 +209,7 @@ def _collected(user: User, as_of: dt.date, starts: Months, ends: Months, currenc
     of today they are the kept monthly totals (receivables.CollectedMonth): a receipt is never dated
     after the day it is recorded."""
     if not uses_maintained_columns(as_of):
-        receipts = _scoped(_in(Receipt.objects.all(), currency), user)
+        receipts = by_customer_scope(_in(Receipt.objects.all(), currency), user)
         live = receipts.filter(received_on__gte=starts[0], received_on__lte=as_of, reversed_on__isnull=True)
         return _by_month(live, "received_on", starts, ends)
     return _by_kept_month(_kept(CollectedMonth, user, currency), starts, ends)

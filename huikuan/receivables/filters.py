@@ -41,6 +41,9 @@ class InstallmentFilter(django_filters.FilterSet):
     partly_paid = django_filters.BooleanFilter(method="filter_partly_paid", label=_("partly paid"))
     # open: not due, due or overdue (what is still owed: the worklist); false: settled
     open = django_filters.BooleanFilter(method="filter_open", label=_("open"))
+    # overdue: what the aging puts in its buckets of days overdue; false: open and not overdue
+    # (not due, due that day, or waiting on a milestone: the aging's first column)
+    overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("overdue"))
     # receivable: has a status on the date, open or settled (not a draft, not booked after it)
     receivable = django_filters.BooleanFilter(method="filter_receivable", label=_("receivable on the date"))
     due_from = DateFilter(field_name="due_date", lookup_expr="gte", label=_("due from"))
@@ -57,6 +60,7 @@ class InstallmentFilter(django_filters.FilterSet):
             "status",
             "partly_paid",
             "open",
+            "overdue",
             "receivable",
             "due_from",
             "due_to",
@@ -112,6 +116,10 @@ class InstallmentFilter(django_filters.FilterSet):
         if status:  # the status alone decides; both together only ask whether it is an open one
             return queryset if (status in OPEN_STATUSES) == value else queryset.none()
         return self._by_statuses(queryset, [s for s in InstallmentStatus.values if (s in OPEN_STATUSES) == value])
+
+    def filter_overdue(self, queryset: QuerySet[Installment], name: str, value: bool) -> QuerySet[Installment]:
+        wanted = [InstallmentStatus.OVERDUE] if value else [InstallmentStatus.NOT_DUE, InstallmentStatus.DUE]
+        return self._by_statuses(queryset, wanted)
 
     def filter_receivable(self, queryset: QuerySet[Installment], name: str, value: bool) -> QuerySet[Installment]:
         data = self.form.cleaned_data

@@ -23,6 +23,7 @@ from huikuan.accounts.scope import restrict, sees_whole_companies
 from huikuan.contracts.models import Contract, Installment, Milestone
 from huikuan.contracts.selectors import contract_list
 from huikuan.core.paging import COUNT_CAP, count_keys
+from huikuan.customers.selectors import customers_visible_to
 from huikuan.receivables import figures
 from huikuan.receivables.filters import InstallmentFilter, ReceiptFilter
 from huikuan.receivables.models import Adjustment, Allocation, Receipt
@@ -34,6 +35,17 @@ LIST_ORDER = ("due_date", "contract_id", "sequence")
 SMALL_PART = 5000
 # past any contract id or sequence: a due date's first and last key, for spans known by date only
 _ANY = float("inf")
+
+
+def by_customer_scope(queryset: QuerySet[M], user: User) -> QuerySet[M]:
+    """``queryset`` (rows with a company and a customer) within the user's scope, for figures summed
+    over many rows. A user who sees only some customers (their own, their team's) gets the rows of
+    those customers by their ids, which the per-customer indexes answer; the scope's join on the
+    customers' owner would make the database read the whole company's rows and test each one's
+    customer."""
+    if sees_whole_companies(user):
+        return restrict(queryset, user)
+    return restrict(queryset, user, owner=None).filter(customer_id__in=customers_visible_to(user).values("pk"))
 
 
 def receipts_visible_to(user: User) -> QuerySet[Receipt]:

@@ -19,6 +19,7 @@ LAYERS: list[set[str]] = [
     {"customers"},
     {"contracts"},
     {"receivables"},
+    {"reports"},
     {"demo"},
 ]
 RANK = {app: rank for rank, apps in enumerate(LAYERS) for app in apps}

@@ -18,6 +18,7 @@ class Section:
     url_name: str
     label: Promise
     perm: str | None = None  # None: everyone signed in
+    prefix: str | None = None  # the section's addresses, when more than its first page's
 
 
 SECTIONS = (
@@ -26,6 +27,7 @@ SECTIONS = (
     Section("customer_list", _("Customers")),
     Section("contract_list", _("Contracts")),
     Section("receipt_list", _("Receipts")),
+    Section("report_aging", _("Reports"), prefix="/reports/"),
     Section("settings", _("Settings"), perm=Perm.TERMS_CHANGE),
 )
 
@@ -46,6 +48,6 @@ def items_for(user: User, path: str) -> list[NavItem]:
             url = reverse(section.url_name)
         except NoReverseMatch:  # a section whose pages are not installed in this build
             continue
-        active = path == url if url == "/" else path.startswith(url)
+        active = path == url if url == "/" else path.startswith(section.prefix or url)
         items.append(NavItem(url, str(section.label), active))
     return items

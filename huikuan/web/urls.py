@@ -12,5 +12,6 @@ urlpatterns = [
     path("", include("huikuan.customers.urls")),
     path("", include("huikuan.contracts.urls")),
     path("", include("huikuan.receivables.urls")),
+    path("", include("huikuan.reports.urls")),
     path("", include("huikuan.terms.urls")),
 ]

@@ -31,11 +31,12 @@ from huikuan.web.lists import Column
 from huikuan.web.requests import page_user
 
 ALL = "all"
+NOT_OVERDUE = "0"
 
 
 def bucket_choices() -> list[tuple[str, Any]]:
     """Days-overdue buckets, as in the aging (figures.DEFAULT_BUCKETS)."""
-    choices: list[tuple[str, Any]] = [("", _("any"))]
+    choices: list[tuple[str, Any]] = [("", _("any")), (NOT_OVERDUE, _("not overdue"))]
     lower = 1
     for bound in DEFAULT_BUCKETS:
         choices.append((f"{lower}-{bound}", _("%(low)d–%(high)d days overdue") % {"low": lower, "high": bound}))
@@ -63,7 +64,9 @@ def selector_filters(form: WorklistFilters, as_of: dt.date) -> dict[str, Any]:
     data = form.cleaned_data
     filters: dict[str, Any] = {}
     status = data.get("status") or ""
-    if data.get("bucket"):
+    if data.get("bucket") == NOT_OVERDUE:
+        filters["overdue"] = False
+    elif data.get("bucket"):
         low, _sep, high = data["bucket"].partition("-")
         filters["status"] = InstallmentStatus.OVERDUE
         filters["due_to"] = as_of - dt.timedelta(days=int(low))
@@ -132,7 +135,7 @@ def _quick_links(as_of: dt.date) -> list[tuple[str, dict[str, str]]]:
         (str(_("Open")), {}),
         (str(_("Due this week")), {"due_from": monday.isoformat(), "due_to": sunday.isoformat()}),
         (str(_("Overdue")), {"status": InstallmentStatus.OVERDUE}),
-        *[(str(label), {"bucket": value}) for value, label in bucket_choices()[1:]],
+        *[(str(label), {"bucket": value}) for value, label in bucket_choices()[2:]],
     ]
 
 

@@ -1,0 +1,225 @@
+"""The aging report (账龄分析): open amounts on a date in buckets of days overdue, grouped by
+customer, owner, contract or currency, with the unapplied cash beside them and the net.
+
+Built on the one aging computation (``receivables.figures.aging_by``) and the one unapplied-cash
+computation (``figures.unapplied_by_customer``), so its total is the open receivable on the date and
+its net total is the customers' balance (DOMAIN.md rule 6). Grouping by owner or currency adds up
+customer lines; grouping by contract has no unapplied cash per line (cash belongs to the customer,
+not to a contract), only in the currency totals."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import QuerySet, TextChoices
+from django.utils.translation import gettext_lazy as _
+
+from huikuan.accounts.models import User
+from huikuan.contracts.models import Contract, Installment
+from huikuan.core.money import ZERO
+from huikuan.customers.models import Customer
+from huikuan.receivables import figures
+from huikuan.receivables.models import Receipt
+from huikuan.receivables.selectors import by_customer_scope
+
+# ids looked up per query when the lines' names are read (far below SQLite's parameter limit)
+LABEL_CHUNK = 500
+
+
+class Grouping(TextChoices):
+    CUSTOMER = "customer", _("Customer")
+    OWNER = "owner", _("Owner")
+    CONTRACT = "contract", _("Contract")
+    CURRENCY = "currency", _("Currency")
+
+
+class AgingSort(TextChoices):
+    TOTAL = "total", _("Largest receivable first")
+    OVERDUE = "overdue", _("Largest overdue first")
+    OLDEST = "oldest", _("Oldest overdue first")
+
+
+@dataclass
+class AgingLine:
+    """One group's open amounts in one currency: not overdue, then each bucket of days overdue.
+    ``unapplied`` is None where the group holds no cash of its own (a contract)."""
+
+    currency: str
+    not_due: Decimal = ZERO
+    buckets: list[Decimal] = field(default_factory=list)
+    unapplied: Decimal | None = ZERO
+    customer_id: int | None = None
+    contract_id: int | None = None
+    owner_id: int | None = None
+    label: str = ""
+    code: str = ""
+
+    @property
+    def total(self) -> Decimal:
+        return self.not_due + sum(self.buckets, ZERO)
+
+    @property
+    def overdue(self) -> Decimal:
+        return sum(self.buckets, ZERO)
+
+    @property
+    def net(self) -> Decimal | None:
+        """The open receivable less the unapplied cash: the balance (rule 6)."""
+        return None if self.unapplied is None else self.total - self.unapplied
+
+    @property
+    def amounts(self) -> list[Decimal]:
+        return [self.not_due, *self.buckets]
+
+    def add(self, other: AgingLine) -> None:
+        self.not_due += other.not_due
+        self.buckets = [a + b for a, b in zip(self.buckets, other.buckets, strict=True)]
+        if self.unapplied is not None and other.unapplied is not None:
+            self.unapplied += other.unapplied
+
+
+@dataclass
+class AgingReport:
+    as_of: dt.date
+    buckets: tuple[int, ...]
+    grouping: str
+    lines: list[AgingLine]
+    totals: list[AgingLine]  # one per currency, the default currency first
+
+    def total_of(self, currency: str) -> AgingLine | None:
+        return next((line for line in self.totals if line.currency == currency), None)
+
+
+def _scoped(user: User, currency: str | None, owner_id: int | None, customer_id: int | None):
+    installments: QuerySet[Installment] = by_customer_scope(Installment.objects.all(), user)
+    receipts: QuerySet[Receipt] = by_customer_scope(Receipt.objects.all(), user)
+    if currency:
+        installments, receipts = installments.filter(currency=currency), receipts.filter(currency=currency)
+    if owner_id:
+        owned = Customer.objects.filter(owner_id=owner_id).values("pk")
+        installments, receipts = installments.filter(customer_id__in=owned), receipts.filter(customer_id__in=owned)
+    if customer_id:
+        installments, receipts = installments.filter(customer_id=customer_id), receipts.filter(customer_id=customer_id)
+    return installments, receipts
+
+
+def aging_report(
+    *,
+    user: User,
+    as_of: dt.date,
+    buckets: Sequence[int] = figures.DEFAULT_BUCKETS,
+    grouping: str = Grouping.CUSTOMER,
+    currency: str | None = None,
+    owner_id: int | None = None,
+    customer_id: int | None = None,
+    sort: str = AgingSort.TOTAL,
+    default_currency: str = "CNY",
+) -> AgingReport:
+    """The aging on ``as_of`` within the user's scope, narrowed to a currency, an owner's customers
+    or one customer if given. Lines carry ids; ``label_lines`` names the ones to be shown."""
+    if grouping not in Grouping.values:
+        raise ValueError(f"unknown grouping {grouping!r}")
+    buckets = tuple(buckets)
+    installments, receipts = _scoped(user, currency, owner_id, customer_id)
+    key = "contract_id" if grouping == Grouping.CONTRACT else "customer_id"
+    width = len(buckets) + 1
+    unapplied = figures.unapplied_by_customer(receipts, as_of)
+    lines: dict[tuple[object, str], AgingLine] = {}
+    for row in figures.aging_by(installments, as_of, buckets, key=key):
+        line = AgingLine(row.currency, row.not_due, list(row.buckets))
+        if grouping == Grouping.CONTRACT:
+            line.contract_id, line.unapplied = row.key, None
+        else:
+            line.customer_id = row.key
+        lines[(row.key, row.currency)] = line
+    cash: dict[str, Decimal] = {}
+    for (customer, cur), amount in unapplied.items():
+        cash[cur] = cash.get(cur, ZERO) + amount
+        if grouping != Grouping.CONTRACT:
+            line = lines.setdefault((customer, cur), AgingLine(cur, buckets=[ZERO] * width, customer_id=customer))
+            line.unapplied = amount
+    totals: dict[str, AgingLine] = {}
+    for line in lines.values():
+        total = totals.setdefault(line.currency, AgingLine(line.currency, buckets=[ZERO] * width))
+        total.not_due += line.not_due
+        total.buckets = [a + b for a, b in zip(total.buckets, line.buckets, strict=True)]
+    for cur, amount in cash.items():
+        totals.setdefault(cur, AgingLine(cur, buckets=[ZERO] * width)).unapplied = amount
+    grouped = list(lines.values())
+    if grouping == Grouping.OWNER:
+        grouped = _by_owner(grouped, width)
+    elif grouping == Grouping.CURRENCY:
+        grouped = [AgingLine(t.currency, t.not_due, list(t.buckets), t.unapplied) for t in totals.values()]
+    _sort(grouped, sort)
+    ordered_totals = sorted(totals.values(), key=lambda t: (t.currency != default_currency, -t.total, t.currency))
+    return AgingReport(as_of, buckets, grouping, grouped, ordered_totals)
+
+
+def _by_owner(lines: list[AgingLine], width: int) -> list[AgingLine]:
+    ids = _ids_present(lines, "customer_id")
+    owners: dict[int, int] = {}
+    for start in range(0, len(ids), LABEL_CHUNK):
+        owners.update(Customer.objects.filter(pk__in=ids[start : start + LABEL_CHUNK]).values_list("pk", "owner_id"))
+    by_owner: dict[tuple[int | None, str], AgingLine] = {}
+    for line in lines:
+        owner = owners.get(line.customer_id or 0)
+        key = (owner, line.currency)
+        if key not in by_owner:
+            by_owner[key] = AgingLine(line.currency, buckets=[ZERO] * width, owner_id=owner)
+        by_owner[key].add(line)
+    return list(by_owner.values())
+
+
+def _ids_present(lines: Iterable[AgingLine], attribute: str) -> list[int]:
+    return sorted({getattr(line, attribute) for line in lines if getattr(line, attribute) is not None})
+
+
+def _sort(lines: list[AgingLine], sort: str) -> None:
+    if sort == AgingSort.OVERDUE:
+        lines.sort(key=lambda line: (-line.overdue, -line.total, line.currency))
+    elif sort == AgingSort.OLDEST:
+        # the oldest bucket with money first, then the most in it
+        lines.sort(key=lambda line: tuple(-amount for amount in reversed(line.amounts)))
+    else:
+        lines.sort(key=lambda line: (-line.total, -(line.unapplied or ZERO), line.currency))
+
+
+def label_lines(lines: Sequence[AgingLine], grouping: str) -> Sequence[AgingLine]:
+    """Fill ``label`` and ``code`` of the lines to be shown (a page of them, or all for an export),
+    a query per 500 lines."""
+    if grouping == Grouping.CURRENCY:
+        for line in lines:
+            line.label = line.code = line.currency
+        return lines
+    if grouping == Grouping.OWNER:
+        names = {
+            user.pk: user.get_full_name() or user.username
+            for user in User.objects.filter(pk__in=_ids_present(lines, "owner_id"))
+        }
+        for line in lines:
+            line.label = names.get(line.owner_id, "") if line.owner_id else ""
+        return lines
+    if grouping == Grouping.CONTRACT:
+        ids = _ids_present(lines, "contract_id")
+        found: dict[int, tuple[str, int, str]] = {}
+        for start in range(0, len(ids), LABEL_CHUNK):
+            contracts = Contract.objects.filter(pk__in=ids[start : start + LABEL_CHUNK])
+            found.update(
+                (pk, (number, customer, name))
+                for pk, number, customer, name in contracts.values_list("pk", "number", "customer_id", "customer__name")
+            )
+        for line in lines:
+            number, customer, name = found.get(line.contract_id or 0, ("", None, ""))
+            line.code, line.customer_id, line.label = number, customer, name
+        return lines
+    ids = _ids_present(lines, "customer_id")
+    customers: dict[int, tuple[str, str]] = {}
+    for start in range(0, len(ids), LABEL_CHUNK):
+        rows = Customer.objects.filter(pk__in=ids[start : start + LABEL_CHUNK])
+        customers.update((pk, (code, name)) for pk, code, name in rows.values_list("pk", "code", "name"))
+    for line in lines:
+        line.code, line.label = customers.get(line.customer_id or 0, ("", ""))
+    return lines

@@ -1,0 +1,83 @@
+"""The reports' query parameters and answers in the API."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from huikuan.api.tools import integer_input, money_output
+from huikuan.core import money
+from huikuan.core.errors import DomainError
+from huikuan.reports.aging import AgingSort, Grouping
+from huikuan.reports.buckets import parse_buckets
+
+
+class AgingQuerySerializer(serializers.Serializer):
+    grouping = serializers.ChoiceField(choices=Grouping.choices, default=Grouping.CUSTOMER)
+    buckets = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=100,
+        help_text=_("Upper bounds of the buckets in days overdue, e.g. 30,60,90,180,365 (the default)."),
+    )
+    currency = serializers.CharField(required=False, allow_blank=True, max_length=3)
+    owner = integer_input(required=False, min_value=1)
+    customer = integer_input(required=False, min_value=1)
+    sort = serializers.ChoiceField(choices=AgingSort.choices, default=AgingSort.TOTAL)
+    page = integer_input(required=False, min_value=1, default=1)
+    page_size = integer_input(required=False, min_value=1, max_value=1000, default=100)
+
+    def validate_buckets(self, value: str) -> tuple[int, ...]:
+        try:
+            return parse_buckets(value)
+        except DomainError as error:
+            raise serializers.ValidationError(str(error.message)) from error
+
+    def validate_currency(self, value: str) -> str | None:
+        code = value.strip().upper()
+        if not code:
+            return None
+        if not money.is_supported_currency(code):
+            raise serializers.ValidationError(_("Enter a currency code such as CNY or USD."))
+        return code
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        attrs.setdefault("buckets", parse_buckets(None))
+        return attrs
+
+
+class AgingAmountsSerializer(serializers.Serializer):
+    currency = serializers.CharField()
+    not_overdue = money_output(source="not_due")
+    buckets = serializers.ListField(child=money_output())
+    total = money_output()
+    unapplied_cash = money_output(source="unapplied", allow_null=True)
+    net = money_output(allow_null=True)
+
+
+class AgingLineSerializer(AgingAmountsSerializer):
+    customer = serializers.IntegerField(source="customer_id", allow_null=True)
+    contract = serializers.IntegerField(source="contract_id", allow_null=True)
+    owner = serializers.IntegerField(source="owner_id", allow_null=True)
+    code = serializers.CharField()
+    name = serializers.CharField(source="label")
+
+
+class AgingBucketSerializer(serializers.Serializer):
+    label = serializers.CharField()  # type: ignore[assignment]  # a field named like Field.label
+    days_from = serializers.IntegerField(allow_null=True)
+    days_to = serializers.IntegerField(allow_null=True)
+
+
+class AgingReportSerializer(serializers.Serializer):
+    as_of = serializers.DateField()
+    grouping = serializers.CharField()
+    not_overdue_label = serializers.CharField()
+    buckets = AgingBucketSerializer(many=True)
+    totals = AgingAmountsSerializer(many=True)
+    count = serializers.IntegerField()
+    page = serializers.IntegerField()
+    pages = serializers.IntegerField()
+    results = AgingLineSerializer(many=True)

@@ -1,0 +1,5 @@
+"""The report pages' addresses: each views module lists its own."""
+
+from huikuan.reports.views import aging
+
+urlpatterns = [*aging.urlpatterns]

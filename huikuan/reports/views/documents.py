@@ -1,0 +1,65 @@
+"""Each report as a ``web.documents.ReportDocument``: the same figures the page shows, every line."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+
+from huikuan.reports.aging import AgingLine, AgingReport, Grouping, label_lines
+from huikuan.reports.buckets import bucket_labels
+from huikuan.web.documents import FORMATS, ReportDocument, Sheet, TooLong, respond
+
+__all__ = ["FORMATS", "TooLong", "aging_document", "respond"]
+
+
+def _signed_by(request: HttpRequest | None) -> list[str]:
+    if request is None:
+        return []
+    user = request.user
+    name = user.get_full_name() or user.get_username() if user.is_authenticated else ""  # type: ignore[union-attr]
+    return [_("Printed by %(name)s") % {"name": name}] if name else []
+
+
+def aging_document(report: AgingReport, *, request: HttpRequest | None = None) -> ReportDocument:
+    grouping = dict(Grouping.choices)[report.grouping]
+    labels = bucket_labels(report.buckets)
+    has_cash = report.grouping != Grouping.CONTRACT
+    cash_headers = [_("Total"), _("Unapplied cash"), _("Net")] if has_cash else [_("Total")]
+    if report.grouping == Grouping.CURRENCY:
+        lead = [_("Currency")]
+    elif report.grouping == Grouping.OWNER:
+        lead = [_("Owner"), _("Currency")]
+    else:
+        lead = [_("Code") if report.grouping == Grouping.CUSTOMER else _("Contract"), str(grouping), _("Currency")]
+        if report.grouping == Grouping.CONTRACT:
+            lead[1] = _("Customer")
+    headers = [*lead, *labels, *cash_headers]
+
+    def money(line: AgingLine) -> list[Any]:
+        return [line.total, line.unapplied, line.net] if has_cash else [line.total]
+
+    rows = []
+    for line in label_lines(report.lines, report.grouping):
+        if report.grouping == Grouping.CURRENCY:
+            start = [line.currency]
+        elif report.grouping == Grouping.OWNER:
+            start = [line.label, line.currency]
+        else:
+            start = [line.code, line.label, line.currency]
+        rows.append([*start, *line.amounts, *money(line)])
+    # one total row per currency: "Total" in the first column, the currency in its own
+    padding = [""] * (len(lead) - 2)
+    totals = [
+        [*([_("Total"), *padding] if len(lead) > 1 else []), total.currency, *total.amounts, *money(total)]
+        for total in report.totals
+    ]
+    numeric = frozenset(range(len(lead), len(headers)))
+    title = _("Aging as of %(day)s") % {"day": report.as_of.isoformat()}
+    return ReportDocument(
+        title=title,
+        name=f"aging-{report.as_of.isoformat()}",
+        lines=[_("Grouped by %(grouping)s") % {"grouping": grouping}, *_signed_by(request)],
+        sheets=[Sheet(str(_("Aging")), headers, rows, numeric, totals)],
+    )
