@@ -1,5 +1,5 @@
 """The report pages' addresses: each views module lists its own."""
 
-from huikuan.reports.views import aging
+from huikuan.reports.views import aging, statement
 
-urlpatterns = [*aging.urlpatterns]
+urlpatterns = [*aging.urlpatterns, *statement.urlpatterns]

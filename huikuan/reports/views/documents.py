@@ -7,11 +7,13 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
+from huikuan.core.capitals import amount_in_words
 from huikuan.reports.aging import AgingLine, AgingReport, Grouping, label_lines
 from huikuan.reports.buckets import bucket_labels
-from huikuan.web.documents import FORMATS, ReportDocument, Sheet, TooLong, respond
+from huikuan.reports.statement import Statement
+from huikuan.web.documents import FORMATS, ReportDocument, Sheet, TooLong, respond, text
 
-__all__ = ["FORMATS", "TooLong", "aging_document", "respond"]
+__all__ = ["FORMATS", "TooLong", "aging_document", "respond", "statement_document"]
 
 
 def _signed_by(request: HttpRequest | None) -> list[str]:
@@ -62,4 +64,43 @@ def aging_document(report: AgingReport, *, request: HttpRequest | None = None) -
         name=f"aging-{report.as_of.isoformat()}",
         lines=[_("Grouped by %(grouping)s") % {"grouping": grouping}, *_signed_by(request)],
         sheets=[Sheet(str(_("Aging")), headers, rows, numeric, totals)],
+    )
+
+
+def statement_document(statement: Statement, *, request: HttpRequest | None = None) -> ReportDocument:
+    """A statement ready to send: the ledger, the closing balance also in Chinese capitals (大写
+    金额, as on Chinese financial documents), and a block for the customer to confirm it."""
+    customer = statement.customer
+    headers = [_("Date"), _("Reference"), _("Description"), _("Charges"), _("Credits"), _("Balance")]
+    rows: list[list[Any]] = [[statement.start, "", _("Opening balance"), None, None, statement.opening]]
+    for line in statement.lines:
+        rows.append([line.on, line.reference, line.description, line.charge or None, line.credit or None, line.balance])
+    totals = [[statement.end, "", _("Closing balance"), statement.charges, statement.credits, statement.closing]]
+    closing_words = amount_in_words(statement.closing) if statement.currency == "CNY" else ""
+    lines = [
+        _("From: %(company)s") % {"company": customer.company.name},
+        _("Customer: %(name)s (%(code)s)") % {"name": customer.name, "code": customer.code},
+        _("Period: %(start)s to %(end)s, in %(currency)s")
+        % {"start": statement.start.isoformat(), "end": statement.end.isoformat(), "currency": statement.currency},
+        *_signed_by(request),
+    ]
+    closing = {"amount": text(statement.closing), "currency": statement.currency, "words": closing_words}
+    footer = [
+        (
+            _("Closing balance: %(amount)s %(currency)s (in words: %(words)s)") % closing
+            if closing_words
+            else _("Closing balance: %(amount)s %(currency)s") % closing
+        ),
+        _("Booked but not yet due on the last day: %(due)s. Balance including it: %(balance)s.")
+        % {"due": text(statement.not_yet_due), "balance": text(statement.balance)},
+        _("Please check this statement and confirm it, or tell us of any difference, within 15 days."),
+        _("Confirmed by the customer (signature and company seal): ________________    Date: ____________"),
+    ]
+    return ReportDocument(
+        title=_("Customer statement"),
+        name=f"statement-{customer.code or customer.pk}-{statement.start.isoformat()}-{statement.end.isoformat()}",
+        lines=lines,
+        sheets=[Sheet(str(_("Statement")), headers, rows, frozenset({3, 4, 5}), totals)],
+        footer=footer,
+        landscape=False,
     )

@@ -1,0 +1,207 @@
+"""The customer statement (对账单) for a period, as a ledger the customer can check line by line.
+
+An installment is charged when it falls due (its due date, or its contract's signing date if it
+was due before that); a receipt is credited when received and charged back if reversed; an
+adjustment (credit note, discount, write-off) is credited when it takes effect and charged back if
+reversed. Allocations move no money between us and the customer, so they are not lines. So:
+- the balance on any date D is charges by D less credits by D, and the closing balance of one
+  period is the opening balance of the next (tested);
+- closing balance + the booked installments not yet due on the last day = the customer's balance
+  of DOMAIN.md rule 6 (open installments less unapplied cash), shown under the ledger so the
+  statement agrees with the aging and the customer page.
+All sums are in whole cents in the database (``money.Cents``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import F, Q, QuerySet, Sum
+from django.db.models.functions import Greatest
+from django.utils.translation import gettext as _
+
+from huikuan.contracts.models import Installment
+from huikuan.core.dates import date_range_message, in_business_range
+from huikuan.core.errors import DomainError
+from huikuan.core.money import ZERO, Cents, from_cents
+from huikuan.customers.models import Customer
+from huikuan.receivables import figures
+from huikuan.receivables.choices import AdjustmentKind
+from huikuan.receivables.models import Adjustment, Receipt
+from huikuan.reports.errors import ReportErrorCode
+
+# a statement's period: at most ten years, so a statement stays a document one can read
+MAX_DAYS = 3660
+
+
+class LineKind:
+    DUE = "due"
+    RECEIPT = "receipt"
+    RECEIPT_REVERSED = "receipt_reversed"
+    ADJUSTMENT = "adjustment"
+    ADJUSTMENT_REVERSED = "adjustment_reversed"
+
+
+@dataclass
+class StatementLine:
+    on: dt.date
+    kind: str
+    reference: str  # contract number and installment, receipt number, adjustment kind
+    description: str
+    charge: Decimal = ZERO  # what the customer owes more (借方)
+    credit: Decimal = ZERO  # what they owe less (贷方)
+    balance: Decimal = ZERO  # after this line
+    order: tuple[int, int] = (0, 0)
+
+
+@dataclass
+class Statement:
+    customer: Customer
+    currency: str
+    start: dt.date
+    end: dt.date
+    opening: Decimal
+    lines: list[StatementLine] = field(default_factory=list)
+    not_yet_due: Decimal = ZERO
+    unapplied: Decimal = ZERO
+
+    @property
+    def charges(self) -> Decimal:
+        return sum((line.charge for line in self.lines), ZERO)
+
+    @property
+    def credits(self) -> Decimal:
+        return sum((line.credit for line in self.lines), ZERO)
+
+    @property
+    def closing(self) -> Decimal:
+        return self.opening + self.charges - self.credits
+
+    @property
+    def balance(self) -> Decimal:
+        """The customer's balance on the last day (rule 6): the closing balance and what is booked
+        but not yet due."""
+        return self.closing + self.not_yet_due
+
+
+def _charged_on() -> Greatest:
+    return Greatest(F("due_date"), F("booked_on"))
+
+
+def _sum(rows: QuerySet, expression: object) -> Decimal:
+    return from_cents(rows.aggregate(t=Sum(expression))["t"])
+
+
+def ledger_balance(customer_id: int, currency: str, on: dt.date) -> Decimal:
+    """Charges by ``on`` less credits by ``on``: what had fallen due and was not paid or adjusted."""
+    installments = Installment.objects.filter(customer_id=customer_id, currency=currency, booked_on__isnull=False)
+    charged = _sum(installments.filter(booked_on__lte=on, due_date__lte=on), Cents("amount"))
+    live = Q(reversed_on__isnull=True) | Q(reversed_on__gt=on)
+    receipts = Receipt.objects.filter(Q(customer_id=customer_id, currency=currency, received_on__lte=on) & live)
+    adjustments = Adjustment.objects.filter(
+        Q(customer_id=customer_id, installment__currency=currency, effective_on__lte=on) & live
+    )
+    return charged - _sum(receipts, Cents("amount")) - _sum(adjustments, Cents("amount"))
+
+
+def check_period(start: dt.date, end: dt.date) -> None:
+    """Refuse a period out of order, outside the business dates or longer than ten years."""
+    for name, day in (("start", start), ("end", end)):
+        if not in_business_range(day):
+            raise DomainError(ReportErrorCode.INVALID_PERIOD, date_range_message(), field=name)
+    if end < start:
+        raise DomainError(ReportErrorCode.INVALID_PERIOD, _("The period ends before it starts."), field="end")
+    if (end - start).days > MAX_DAYS:
+        raise DomainError(ReportErrorCode.INVALID_PERIOD, _("A statement covers at most ten years."), field="end")
+
+
+def customer_statement(*, customer: Customer, currency: str, start: dt.date, end: dt.date) -> Statement:
+    """The statement of ``customer`` (already checked to be in the user's scope) in ``currency``
+    from ``start`` to ``end``, both included. Raises DomainError for a bad period."""
+    check_period(start, end)
+    opening = ledger_balance(customer.pk, currency, start - dt.timedelta(days=1))
+    statement = Statement(customer, currency, start, end, opening)
+    lines: list[StatementLine] = []
+    due = (
+        # due_date named: PostgreSQL's GREATEST skips a NULL, SQLite's MAX returns it
+        Installment.objects.filter(
+            customer=customer, currency=currency, booked_on__isnull=False, due_date__isnull=False
+        )
+        .annotate(charged_on=_charged_on())
+        .filter(charged_on__gte=start, charged_on__lte=end)
+        .select_related("contract")
+        .order_by("charged_on", "contract_id", "sequence")
+    )
+    for installment in due:
+        label = installment.label or f"#{installment.sequence}"
+        lines.append(
+            StatementLine(
+                installment.charged_on,  # type: ignore[attr-defined]  # annotated above
+                LineKind.DUE,
+                f"{installment.contract.number} {label}",
+                _("Installment due: %(title)s") % {"title": installment.contract.title},
+                charge=installment.amount,
+                order=(0, installment.pk),
+            )
+        )
+    receipts = Receipt.objects.filter(customer=customer, currency=currency)
+    for receipt in receipts.filter(received_on__gte=start, received_on__lte=end).order_by("received_on", "pk"):
+        description = _("Payment received (%(method)s)") % {"method": receipt.get_method_display()}
+        lines.append(
+            StatementLine(
+                receipt.received_on,
+                LineKind.RECEIPT,
+                receipt.number,
+                description,
+                credit=receipt.amount,
+                order=(1, receipt.pk),
+            )
+        )
+    for receipt in receipts.filter(reversed_on__gte=start, reversed_on__lte=end).order_by("reversed_on", "pk"):
+        lines.append(
+            StatementLine(
+                receipt.reversed_on,  # type: ignore[arg-type]  # filtered on above
+                LineKind.RECEIPT_REVERSED,
+                receipt.number,
+                _("Payment reversed: %(reason)s") % {"reason": receipt.reversal_reason},
+                charge=receipt.amount,
+                order=(2, receipt.pk),
+            )
+        )
+    adjustments = Adjustment.objects.filter(customer=customer, installment__currency=currency).select_related(
+        "installment__contract"
+    )
+    for adjustment in adjustments.filter(effective_on__gte=start, effective_on__lte=end).order_by("effective_on", "pk"):
+        lines.append(
+            StatementLine(
+                adjustment.effective_on,
+                LineKind.ADJUSTMENT,
+                adjustment.installment.contract.number,
+                f"{AdjustmentKind(adjustment.kind).label}: {adjustment.reason}",
+                credit=adjustment.amount,
+                order=(3, adjustment.pk),
+            )
+        )
+    for adjustment in adjustments.filter(reversed_on__gte=start, reversed_on__lte=end).order_by("reversed_on", "pk"):
+        lines.append(
+            StatementLine(
+                adjustment.reversed_on,  # type: ignore[arg-type]  # filtered on above
+                LineKind.ADJUSTMENT_REVERSED,
+                adjustment.installment.contract.number,
+                _("%(kind)s reversed: %(reason)s")
+                % {"kind": AdjustmentKind(adjustment.kind).label, "reason": adjustment.reversal_reason},
+                charge=adjustment.amount,
+                order=(4, adjustment.pk),
+            )
+        )
+    lines.sort(key=lambda line: (line.on, line.order))
+    balance = opening
+    for line in lines:
+        balance += line.charge - line.credit
+        line.balance = balance
+    statement.lines = lines
+    booked = Installment.objects.filter(customer=customer, currency=currency, booked_on__lte=end)
+    statement.not_yet_due = _sum(booked.filter(Q(due_date__isnull=True) | Q(due_date__gt=end)), Cents("amount"))
+    statement.unapplied = figures.unapplied_total(Receipt.objects.filter(customer=customer, currency=currency), end)
+    return statement
