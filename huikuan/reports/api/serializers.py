@@ -81,3 +81,41 @@ class AgingReportSerializer(serializers.Serializer):
     page = serializers.IntegerField()
     pages = serializers.IntegerField()
     results = AgingLineSerializer(many=True)
+
+
+class StatementQuerySerializer(serializers.Serializer):
+    customer = integer_input(min_value=1)
+    start = serializers.DateField(input_formats=["%Y-%m-%d"])
+    end = serializers.DateField(input_formats=["%Y-%m-%d"])
+    currency = serializers.CharField(required=False, allow_blank=True, max_length=3)
+
+    def validate_currency(self, value: str) -> str | None:
+        code = value.strip().upper()
+        if code and not money.is_supported_currency(code):
+            raise serializers.ValidationError(_("Enter a currency code such as CNY or USD."))
+        return code or None
+
+
+class StatementLineSerializer(serializers.Serializer):
+    date = serializers.DateField(source="on")
+    kind = serializers.CharField()
+    reference = serializers.CharField()
+    description = serializers.CharField()
+    charge = money_output()
+    credit = money_output()
+    balance = money_output()
+
+
+class StatementSerializer(serializers.Serializer):
+    customer = serializers.IntegerField(source="customer.pk")
+    currency = serializers.CharField()
+    start = serializers.DateField()
+    end = serializers.DateField()
+    opening_balance = money_output(source="opening")
+    charges = money_output()
+    credits = money_output()
+    closing_balance = money_output(source="closing")
+    not_yet_due = money_output()
+    unapplied_cash = money_output(source="unapplied")
+    balance = money_output()
+    lines = StatementLineSerializer(many=True)

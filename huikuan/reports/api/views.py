@@ -10,9 +10,16 @@ from rest_framework.response import Response
 
 from huikuan.api.tools import AS_OF_PARAMETER, ServiceViewSet
 from huikuan.contracts.models import Installment
+from huikuan.customers.selectors import customers_visible_to
 from huikuan.reports.aging import aging_report, label_lines
-from huikuan.reports.api.serializers import AgingQuerySerializer, AgingReportSerializer
+from huikuan.reports.api.serializers import (
+    AgingQuerySerializer,
+    AgingReportSerializer,
+    StatementQuerySerializer,
+    StatementSerializer,
+)
 from huikuan.reports.buckets import bucket_labels, bucket_ranges
+from huikuan.reports.statement import customer_statement
 
 
 class AgingViewSet(ServiceViewSet):
@@ -63,3 +70,27 @@ class AgingViewSet(ServiceViewSet):
             "results": lines,
         }
         return Response(AgingReportSerializer(body).data)
+
+
+class StatementViewSet(ServiceViewSet):
+    """A customer's statement (对账单) for a period: opening balance, what fell due, receipts and
+    adjustments (and their reversals), closing balance; and what was booked but not yet due, so the
+    closing balance plus it is the customer's balance."""
+
+    queryset = Installment.objects.none()  # for the schema generator, as above
+
+    @extend_schema(parameters=[StatementQuerySerializer], responses=StatementSerializer)
+    def list(self, request: Request) -> Response:
+        query = StatementQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        params = query.validated_data
+        customer = customers_visible_to(self.user).select_related("company").filter(pk=params["customer"]).first()
+        if customer is None:
+            raise NotFound()  # another rep's customer answers like one that does not exist
+        statement = customer_statement(
+            customer=customer,
+            currency=params.get("currency") or customer.company.currency,
+            start=params["start"],
+            end=params["end"],
+        )
+        return Response(StatementSerializer(statement).data)
