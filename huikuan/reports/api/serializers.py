@@ -11,6 +11,7 @@ from huikuan.api.tools import integer_input, money_output
 from huikuan.core import money
 from huikuan.core.errors import DomainError
 from huikuan.reports.aging import AgingSort, Grouping
+from huikuan.reports.arrears import ArrearsSort
 from huikuan.reports.buckets import parse_buckets
 
 
@@ -119,3 +120,45 @@ class StatementSerializer(serializers.Serializer):
     unapplied_cash = money_output(source="unapplied")
     balance = money_output()
     lines = StatementLineSerializer(many=True)
+
+
+class ArrearsQuerySerializer(serializers.Serializer):
+    currency = serializers.CharField(required=False, allow_blank=True, max_length=3)
+    owner = integer_input(required=False, min_value=1)
+    sort = serializers.ChoiceField(choices=ArrearsSort.choices, default=ArrearsSort.OVERDUE)
+    page = integer_input(required=False, min_value=1, default=1)
+    page_size = integer_input(required=False, min_value=1, max_value=1000, default=100)
+
+    def validate_currency(self, value: str) -> str | None:
+        code = value.strip().upper()
+        if code and not money.is_supported_currency(code):
+            raise serializers.ValidationError(_("Enter a currency code such as CNY or USD."))
+        return code or None
+
+
+class ArrearsLineSerializer(serializers.Serializer):
+    rank = serializers.IntegerField()
+    customer = serializers.IntegerField(source="customer_id")
+    code = serializers.CharField(source="aging.code")
+    name = serializers.CharField(source="aging.label")
+    owner = serializers.CharField()
+    currency = serializers.CharField(source="aging.currency")
+    open = money_output(source="aging.total")
+    overdue = money_output(source="aging.overdue")
+    overdue_share = serializers.DecimalField(max_digits=5, decimal_places=1, allow_null=True)
+    oldest_overdue_due_date = serializers.DateField(source="oldest_due", allow_null=True)
+    days_overdue = serializers.IntegerField(allow_null=True)
+    unapplied_cash = money_output(source="aging.unapplied")
+    balance = money_output(source="aging.net")
+    credit_limit = money_output()
+    over_limit = money_output()
+    last_payment = serializers.DateField(allow_null=True)
+
+
+class ArrearsSerializer(serializers.Serializer):
+    as_of = serializers.DateField()
+    totals = AgingAmountsSerializer(many=True)
+    count = serializers.IntegerField()
+    page = serializers.IntegerField()
+    pages = serializers.IntegerField()
+    results = ArrearsLineSerializer(many=True)

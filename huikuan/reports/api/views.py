@@ -15,9 +15,12 @@ from huikuan.reports.aging import aging_report, label_lines
 from huikuan.reports.api.serializers import (
     AgingQuerySerializer,
     AgingReportSerializer,
+    ArrearsQuerySerializer,
+    ArrearsSerializer,
     StatementQuerySerializer,
     StatementSerializer,
 )
+from huikuan.reports.arrears import arrears_ranking, describe
 from huikuan.reports.buckets import bucket_labels, bucket_ranges
 from huikuan.reports.statement import customer_statement
 
@@ -94,3 +97,40 @@ class StatementViewSet(ServiceViewSet):
             end=params["end"],
         )
         return Response(StatementSerializer(statement).data)
+
+
+class ArrearsViewSet(ServiceViewSet):
+    """Customer arrears (客户欠款) as of a date: customers ranked by what they owe overdue (or by
+    balance), with the oldest overdue item, credit limit and last payment."""
+
+    queryset = Installment.objects.none()  # for the schema generator, as above
+
+    @extend_schema(parameters=[AS_OF_PARAMETER, ArrearsQuerySerializer], responses=ArrearsSerializer)
+    def list(self, request: Request) -> Response:
+        query = ArrearsQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        params = query.validated_data
+        lines, totals = arrears_ranking(
+            user=self.user,
+            as_of=self.as_of,
+            currency=params.get("currency"),
+            owner_id=params.get("owner"),
+            sort=params["sort"],
+            default_currency=settings.HUIKUAN_DEFAULT_CURRENCY,
+        )
+        size, number = params["page_size"], params["page"]
+        pages = max(1, -(-len(lines) // size))
+        if number > pages:
+            raise NotFound()
+        shown = describe(
+            lines[(number - 1) * size : number * size], as_of=self.as_of, first_rank=(number - 1) * size + 1
+        )
+        body = {
+            "as_of": self.as_of,
+            "totals": totals,
+            "count": len(lines),
+            "page": number,
+            "pages": pages,
+            "results": shown,
+        }
+        return Response(ArrearsSerializer(body).data)

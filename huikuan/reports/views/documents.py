@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
 from django.http import HttpRequest
@@ -9,11 +11,12 @@ from django.utils.translation import gettext as _
 
 from huikuan.core.capitals import amount_in_words
 from huikuan.reports.aging import AgingLine, AgingReport, Grouping, label_lines
+from huikuan.reports.arrears import ArrearsLine
 from huikuan.reports.buckets import bucket_labels
 from huikuan.reports.statement import Statement
 from huikuan.web.documents import FORMATS, ReportDocument, Sheet, TooLong, respond, text
 
-__all__ = ["FORMATS", "TooLong", "aging_document", "respond", "statement_document"]
+__all__ = ["FORMATS", "TooLong", "aging_document", "arrears_document", "respond", "statement_document"]
 
 
 def _signed_by(request: HttpRequest | None) -> list[str]:
@@ -103,4 +106,54 @@ def statement_document(statement: Statement, *, request: HttpRequest | None = No
         sheets=[Sheet(str(_("Statement")), headers, rows, frozenset({3, 4, 5}), totals)],
         footer=footer,
         landscape=False,
+    )
+
+
+def arrears_document(
+    lines: Sequence[ArrearsLine], totals: Sequence[AgingLine], *, as_of: dt.date, request: HttpRequest | None = None
+) -> ReportDocument:
+    headers = [
+        _("Rank"),
+        _("Code"),
+        _("Customer"),
+        _("Owner"),
+        _("Currency"),
+        _("Open"),
+        _("Overdue"),
+        _("Overdue share %"),
+        _("Oldest overdue, days"),
+        _("Unapplied cash"),
+        _("Balance"),
+        _("Credit limit"),
+        _("Over the limit"),
+        _("Last payment"),
+    ]
+    rows = [
+        [
+            line.rank,
+            line.aging.code,
+            line.aging.label,
+            line.owner,
+            line.aging.currency,
+            line.aging.total,
+            line.aging.overdue,
+            line.overdue_share,
+            line.days_overdue,
+            line.aging.unapplied,
+            line.aging.net,
+            line.credit_limit or None,
+            line.over_limit or None,
+            line.last_payment,
+        ]
+        for line in lines
+    ]
+    total_rows = [
+        ["", _("Total"), "", "", t.currency, t.total, t.overdue, None, None, t.unapplied, t.net, None, None, None]
+        for t in totals
+    ]
+    return ReportDocument(
+        title=_("Customer arrears as of %(day)s") % {"day": as_of.isoformat()},
+        name=f"arrears-{as_of.isoformat()}",
+        lines=_signed_by(request),
+        sheets=[Sheet(str(_("Customer arrears")), headers, rows, frozenset(range(5, 13)) | {0}, total_rows)],
     )

@@ -14,8 +14,8 @@ from huikuan.core.errors import DomainError
 from huikuan.customers.models import Customer
 from huikuan.customers.selectors import customers_visible_to
 from huikuan.reports.statement import Statement, customer_statement
-from huikuan.reports.views.statement_forms import StatementForm
 from huikuan.reports.views import documents, report_pages
+from huikuan.reports.views.statement_forms import StatementForm
 from huikuan.web.requests import page_user
 
 
