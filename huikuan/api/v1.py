@@ -9,7 +9,7 @@ from huikuan.contracts.api.views import ContractViewSet, InstallmentViewSet, Mil
 from huikuan.customers.api.views import CustomerViewSet
 from huikuan.periods.api.views import ClosedPeriodViewSet
 from huikuan.receivables.api.views import AdjustmentViewSet, AllocationViewSet, ReceiptViewSet
-from huikuan.reports.api.views import AgingViewSet, ArrearsViewSet, StatementViewSet
+from huikuan.reports.api.views import AgingViewSet, ArrearsViewSet, KpiViewSet, StatementViewSet
 from huikuan.terms.api.views import TermsViewSet
 
 router = DefaultRouter()
@@ -26,6 +26,7 @@ router.register("audit-events", AuditEventViewSet, basename="audit-event")
 router.register("reports/aging", AgingViewSet, basename="report-aging")
 router.register("reports/statement", StatementViewSet, basename="report-statement")
 router.register("reports/arrears", ArrearsViewSet, basename="report-arrears")
+router.register("reports/kpis", KpiViewSet, basename="report-kpis")
 
 urlpatterns = [
     path("auth/token/", obtain_token, name="api-token"),

@@ -1,5 +1,5 @@
 """The report pages' addresses: each views module lists its own."""
 
-from huikuan.reports.views import aging, arrears, statement
+from huikuan.reports.views import aging, arrears, kpis, statement
 
-urlpatterns = [*aging.urlpatterns, *arrears.urlpatterns, *statement.urlpatterns]
+urlpatterns = [*aging.urlpatterns, *arrears.urlpatterns, *kpis.urlpatterns, *statement.urlpatterns]

@@ -9,6 +9,7 @@ from rest_framework import serializers
 
 from huikuan.api.tools import integer_input, money_output
 from huikuan.core import money
+from huikuan.core.dates import today
 from huikuan.core.errors import DomainError
 from huikuan.reports.aging import AgingSort, Grouping
 from huikuan.reports.arrears import ArrearsSort
@@ -162,3 +163,78 @@ class ArrearsSerializer(serializers.Serializer):
     page = serializers.IntegerField()
     pages = serializers.IntegerField()
     results = ArrearsLineSerializer(many=True)
+
+
+class KpiQuerySerializer(serializers.Serializer):
+    start = serializers.DateField(input_formats=["%Y-%m-%d"])
+    end = serializers.DateField(input_formats=["%Y-%m-%d"])
+    currency = serializers.CharField(required=False, allow_blank=True, max_length=3)
+    trend = serializers.BooleanField(required=False, default=False)
+
+    def validate_currency(self, value: str) -> str | None:
+        code = value.strip().upper()
+        if code and not money.is_supported_currency(code):
+            raise serializers.ValidationError(_("Enter a currency code such as CNY or USD."))
+        return code or None
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if attrs["end"] > today():
+            raise serializers.ValidationError({"end": _("Choose a date up to today.")})
+        if attrs["end"] < attrs["start"]:
+            raise serializers.ValidationError({"end": _("The period ends before it starts.")})
+        if (attrs["end"] - attrs["start"]).days > 3660:
+            raise serializers.ValidationError({"end": _("Choose a period of at most ten years.")})
+        return attrs
+
+
+class ArSerializer(serializers.Serializer):
+    total = money_output()
+    not_overdue = money_output(source="current")
+    overdue = money_output()
+
+
+class PayerSerializer(serializers.Serializer):
+    customer = serializers.IntegerField(source="customer_id")
+    name = serializers.CharField()
+    paid = money_output(source="amount")
+    average_days_after_due = serializers.DecimalField(source="days", max_digits=8, decimal_places=1)
+
+
+def _figure() -> serializers.DecimalField:
+    return serializers.DecimalField(max_digits=None, decimal_places=None, allow_null=True, read_only=True)
+
+
+class KpiSerializer(serializers.Serializer):
+    currency = serializers.CharField()
+    start = serializers.DateField()
+    end = serializers.DateField()
+    ar_start = ArSerializer()
+    ar_end = ArSerializer()
+    sales = money_output()
+    collected = money_output()
+    written_off = money_output()
+    dso = _figure()
+    dso_more_than = serializers.BooleanField(source="dso_capped")
+    best_possible_dso = serializers.DecimalField(
+        source="best_dso", max_digits=None, decimal_places=None, allow_null=True, read_only=True
+    )
+    average_days_delinquent = _figure()
+    cei = _figure()
+    turnover = _figure()
+    turnover_days = _figure()
+    overdue_share = _figure()
+    bad_debt_rate = _figure()
+    average_days_to_pay = serializers.DecimalField(
+        source="days_to_pay", max_digits=None, decimal_places=None, allow_null=True, read_only=True
+    )
+    payers = PayerSerializer(many=True)
+
+
+class KpiMonthSerializer(serializers.Serializer):
+    month = serializers.DateField()
+    kpis = KpiSerializer()
+
+
+class KpiReportSerializer(serializers.Serializer):
+    kpis = KpiSerializer()
+    trend = KpiMonthSerializer(many=True, allow_null=True)

@@ -10,6 +10,7 @@ from rest_framework.response import Response
 
 from huikuan.api.tools import AS_OF_PARAMETER, ServiceViewSet
 from huikuan.contracts.models import Installment
+from huikuan.core.as_of import as_of_from
 from huikuan.customers.selectors import customers_visible_to
 from huikuan.reports.aging import aging_report, label_lines
 from huikuan.reports.api.serializers import (
@@ -17,11 +18,14 @@ from huikuan.reports.api.serializers import (
     AgingReportSerializer,
     ArrearsQuerySerializer,
     ArrearsSerializer,
+    KpiQuerySerializer,
+    KpiReportSerializer,
     StatementQuerySerializer,
     StatementSerializer,
 )
 from huikuan.reports.arrears import arrears_ranking, describe
 from huikuan.reports.buckets import bucket_labels, bucket_ranges
+from huikuan.reports.kpis import kpis, trend
 from huikuan.reports.statement import customer_statement
 
 
@@ -134,3 +138,23 @@ class ArrearsViewSet(ServiceViewSet):
             "results": shown,
         }
         return Response(ArrearsSerializer(body).data)
+
+
+class KpiViewSet(ServiceViewSet):
+    """KPIs over a period in one currency: DSO (countback), best possible DSO, average days
+    delinquent, CEI, AR turnover, overdue share, bad-debt rate, average days to pay; with
+    ``trend=true`` also each of the twelve months up to the period's end."""
+
+    queryset = Installment.objects.none()  # for the schema generator, as above
+
+    @extend_schema(parameters=[KpiQuerySerializer], responses=KpiReportSerializer)
+    def list(self, request: Request) -> Response:
+        query = KpiQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        params = query.validated_data
+        for name in ("start", "end"):
+            as_of_from(request.query_params, name)  # the one business date range, refused on the field
+        currency = params.get("currency") or settings.HUIKUAN_DEFAULT_CURRENCY
+        found = kpis(user=self.user, start=params["start"], end=params["end"], currency=currency)
+        months = trend(user=self.user, end=params["end"], currency=currency) if params["trend"] else None
+        return Response(KpiReportSerializer({"kpis": found, "trend": months}).data)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from decimal import Decimal
 from typing import Any
 
 from django.http import HttpRequest
@@ -13,10 +14,20 @@ from huikuan.core.capitals import amount_in_words
 from huikuan.reports.aging import AgingLine, AgingReport, Grouping, label_lines
 from huikuan.reports.arrears import ArrearsLine
 from huikuan.reports.buckets import bucket_labels
+from huikuan.reports.kpis import Kpis, TrendMonth
 from huikuan.reports.statement import Statement
 from huikuan.web.documents import FORMATS, ReportDocument, Sheet, TooLong, respond, text
 
-__all__ = ["FORMATS", "TooLong", "aging_document", "arrears_document", "respond", "statement_document"]
+__all__ = [
+    "FORMATS",
+    "TooLong",
+    "aging_document",
+    "arrears_document",
+    "kpi_cards",
+    "kpi_document",
+    "respond",
+    "statement_document",
+]
 
 
 def _signed_by(request: HttpRequest | None) -> list[str]:
@@ -156,4 +167,68 @@ def arrears_document(
         name=f"arrears-{as_of.isoformat()}",
         lines=_signed_by(request),
         sheets=[Sheet(str(_("Customer arrears")), headers, rows, frozenset(range(5, 13)) | {0}, total_rows)],
+    )
+
+
+def kpi_cards(found: Kpis) -> list[tuple[str, Decimal | None, str, str]]:
+    """The KPIs as the page's cards: label, value (None: nothing to divide by), unit and a hint."""
+    dso_hint = _("more than two years of sales") if found.dso_capped else _("countback")
+    return [
+        (_("DSO"), found.dso, _(" days"), dso_hint),
+        (_("Best possible DSO"), found.best_dso, _(" days"), ""),
+        (_("Average days delinquent"), found.average_days_delinquent, _(" days"), ""),
+        (_("CEI"), found.cei, "%", _("collection effectiveness")),
+        (_("AR turnover"), found.turnover, "×", _("%(days)s days") % {"days": found.turnover_days or "–"}),
+        (_("Overdue share"), found.overdue_share, "%", ""),
+        (_("Bad-debt rate"), found.bad_debt_rate, "%", _("written off of sales")),
+        (_("Average days to pay"), found.days_to_pay, _(" days"), _("after the due date")),
+    ]
+
+
+def kpi_document(found: Kpis, months: Sequence[TrendMonth], *, request: HttpRequest | None = None) -> ReportDocument:
+    rows = [[label, value, unit.strip(), hint] for label, value, unit, hint in kpi_cards(found)]
+    figures: list[list[Any]] = [
+        [_("Open receivable"), found.ar_start.total, found.ar_end.total],
+        [_("Not overdue"), found.ar_start.current, found.ar_end.current],
+        [_("Overdue"), found.ar_start.overdue, found.ar_end.overdue],
+        [_("Sales (booked)"), None, found.sales],
+        [_("Collected"), None, found.collected],
+        [_("Written off"), None, found.written_off],
+    ]
+    trend_rows = [
+        [
+            month.month.strftime("%Y-%m"),
+            month.kpis.ar_end.total,
+            month.kpis.overdue_share,
+            month.kpis.dso,
+            month.kpis.cei,
+            month.kpis.sales,
+            month.kpis.collected,
+            month.kpis.days_to_pay,
+        ]
+        for month in months
+    ]
+    return ReportDocument(
+        title=_("KPIs %(start)s – %(end)s") % {"start": found.start.isoformat(), "end": found.end.isoformat()},
+        name=f"kpis-{found.start.isoformat()}-{found.end.isoformat()}",
+        lines=[_("Currency: %(currency)s") % {"currency": found.currency}, *_signed_by(request)],
+        sheets=[
+            Sheet(str(_("KPIs")), [_("KPI"), _("Value"), _("Unit"), _("Note")], rows, frozenset({1})),
+            Sheet(str(_("Receivable")), ["", _("Start"), _("End")], figures, frozenset({1, 2})),
+            Sheet(
+                str(_("Twelve months")),
+                [
+                    _("Month"),
+                    _("Open receivable"),
+                    _("Overdue share %"),
+                    _("DSO"),
+                    _("CEI %"),
+                    _("Sales (booked)"),
+                    _("Collected"),
+                    _("Average days to pay"),
+                ],
+                trend_rows,
+                frozenset(range(1, 8)),
+            ),
+        ],
     )
