@@ -50,6 +50,12 @@ def main() -> None:
     parser.add_argument("--databases", default="sqlite,postgres")
     parser.add_argument("--repeat", type=int, default=20)
     parser.add_argument("--seed", type=int, default=20250101)
+    parser.add_argument(
+        "--book",
+        default="large",
+        help="the generated book's shape: large (50 customers per "
+        "1,000 installments, 40 %% open; issue 13) or default (5 per 1,000, 26 %% open)",
+    )
     parser.add_argument("--reuse", action="store_true", help="use the databases a --keep run left")
     parser.add_argument("--keep", action="store_true", help="keep the databases afterwards")
     parser.add_argument("--only", default="", help="comma-separated list names (installments, contracts, ...)")
@@ -95,7 +101,7 @@ def database_url(database: str) -> str:
 
 def run_worker(args: argparse.Namespace, database: str, step: str, env: dict[str, str]) -> dict[str, Any]:
     command = [sys.executable, __file__, "--worker", step, "--installments", str(args.installments)]
-    command += ["--seed", str(args.seed), "--repeat", str(args.repeat)]
+    command += ["--seed", str(args.seed), "--repeat", str(args.repeat), "--book", args.book]
     output = subprocess.run(command, env=env, check=True, capture_output=True, text=True)  # noqa: S603
     sys.stderr.write(output.stderr)
     return json.loads(output.stdout.strip().splitlines()[-1])
@@ -211,7 +217,7 @@ def worker(args: argparse.Namespace) -> dict[str, Any]:
     from huikuan.contracts.models import Installment
     from huikuan.core.dates import today
     from huikuan.demo import company as demo_company
-    from huikuan.demo.bulk import bulk_load
+    from huikuan.demo.bulk import BOOKS, bulk_load
 
     load: dict[str, Any] = {}
     if args.worker == "load":
@@ -221,7 +227,9 @@ def worker(args: argparse.Namespace) -> dict[str, Any]:
             company = demo_company.create_company()
             staff = demo_company.create_staff(company)
             demo_company.create_terms(company, staff.finance)
-        load["counts"] = bulk_load(company=company, installments=args.installments, seed=args.seed)
+        load["counts"] = bulk_load(
+            company=company, installments=args.installments, seed=args.seed, shape=BOOKS[args.book]
+        )
         load["load_seconds"] = time.perf_counter() - started
         with connection.cursor() as cursor:
             cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")

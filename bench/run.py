@@ -42,6 +42,12 @@ def main() -> None:
     parser.add_argument("--databases", default="sqlite,postgres", help="comma-separated: sqlite, postgres")
     parser.add_argument("--repeat", type=int, default=5, help="timed runs per query (after one warm-up)")
     parser.add_argument("--seed", type=int, default=20250101)
+    parser.add_argument(
+        "--book",
+        default="large",
+        help="the generated book's shape: large (50 customers per "
+        "1,000 installments, 40 %% open; issue 13) or default (5 per 1,000, 26 %% open)",
+    )
     parser.add_argument("--output", default=str(ROOT / "bench" / "RESULTS.md"), help="'-' for none")
     parser.add_argument("--keep", action="store_true", help="keep the bench databases afterwards")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
@@ -53,7 +59,7 @@ def main() -> None:
     for database in args.databases.split(","):
         url = prepare_database(database.strip())
         command = [sys.executable, __file__, "--worker", database, "--installments", str(args.installments)]
-        command += ["--repeat", str(args.repeat), "--seed", str(args.seed)]
+        command += ["--repeat", str(args.repeat), "--seed", str(args.seed), "--book", args.book]
         print(f"== {database}: loading {args.installments:,} installments", flush=True)
         result = run_worker(command, url)
         results.append(result)
@@ -132,7 +138,7 @@ def worker(args: argparse.Namespace) -> dict[str, Any]:
     from huikuan.contracts.models import Installment
     from huikuan.core.dates import today
     from huikuan.demo import company as demo_company
-    from huikuan.demo.bulk import bulk_load
+    from huikuan.demo.bulk import BOOKS, bulk_load
     from huikuan.receivables import figures
 
     call_command("migrate", verbosity=0)
@@ -141,7 +147,7 @@ def worker(args: argparse.Namespace) -> dict[str, Any]:
         company = demo_company.create_company()
         staff = demo_company.create_staff(company)
         demo_company.create_terms(company, staff.finance)
-    counts = bulk_load(company=company, installments=args.installments, seed=args.seed)
+    counts = bulk_load(company=company, installments=args.installments, seed=args.seed, shape=BOOKS[args.book])
     load_seconds = time.perf_counter() - started
     started = time.perf_counter()
     with connection.cursor() as cursor:
@@ -179,6 +185,7 @@ def worker(args: argparse.Namespace) -> dict[str, Any]:
     for as_of in (now, dates[2]):
         add("customer_balance (largest customer)", as_of, lambda as_of=as_of: figures.customer_balance(biggest, as_of))
     open_today = installments.filter(open_amount__gt=0, booked_on__isnull=False).count()
+    reports = time_reports(args, company, staff.finance, biggest)
     return {
         "database": connection.vendor,
         "server": _server_version(connection),
@@ -189,7 +196,133 @@ def worker(args: argparse.Namespace) -> dict[str, Any]:
         "analyze_seconds": analyze_seconds,
         "rows": rows,
         "checks": checks,
+        "reports": reports,
     }
+
+
+def time_reports(args: argparse.Namespace, company: Any, user: Any, biggest: int) -> list[dict[str, Any]]:
+    """Issue 13's reports as the finance manager (whole company) reads them, each beside its
+    target; the aging also beside hand-written SQL for the same figures (the floor)."""
+    from huikuan.core.dates import month_start, today
+    from huikuan.customers.models import Customer
+    from huikuan.receivables.dashboard import dashboards
+    from huikuan.reports.aging import aging_report, label_lines
+    from huikuan.reports.arrears import arrears_ranking, describe
+    from huikuan.reports.kpis import kpis, trend
+    from huikuan.reports.statement import customer_statement
+
+    now = today()
+    past = now - dt.timedelta(days=180)
+    found: list[dict[str, Any]] = []
+
+    def add(name: str, as_of: dt.date, target: float | None, function: Callable[[], Any]) -> Any:
+        value, times = timed(function, args.repeat)
+        label = str(as_of) + (" (today)" if as_of == now else f" (−{(now - as_of).days} d)")
+        found.append({"report": name, "as_of": label, "median": statistics.median(times), "best": min(times),
+                      "target": target})  # fmt: skip
+        return value
+
+    floors = {}
+    for as_of in (now, past):
+        floors[as_of] = add("aging, hand-written SQL (the floor)", as_of, None, lambda d=as_of: sql_aging(company, d))
+        report = add("aging report by customer", as_of, None, lambda d=as_of: aging_report(user=user, as_of=d))
+        total = sum((line.total for line in report.lines), figures_zero())
+        if total != floors[as_of]:
+            raise SystemExit(f"aging {total} differs from the hand-written SQL {floors[as_of]} on {as_of}")
+        found[-1]["target"] = "≤ 1.5× the floor" if as_of == now else 1.0
+    add("aging by owner", now, 2.0, lambda: aging_report(user=user, as_of=now, grouping="owner"))
+    add("aging by contract, first page named", now, 2.0,
+        lambda: label_lines(aging_report(user=user, as_of=now, grouping="contract").lines[:100],
+                            "contract"))  # fmt: skip
+    customer = Customer.objects.get(pk=biggest)
+    year_ago = now - dt.timedelta(days=365)
+    add("statement of the largest customer, 12 months", now, 2.0,
+        lambda: customer_statement(customer=customer, currency="CNY", start=year_ago, end=now))  # fmt: skip
+    add("dashboard figures", now, 2.0, lambda: dashboards(user=user, as_of=now))
+    add("customer arrears, first page", now, 2.0,
+        lambda: describe(arrears_ranking(user=user, as_of=now)[0][:100], as_of=now))  # fmt: skip
+    last_month_end = month_start(now) - dt.timedelta(days=1)
+    add("KPIs of last month", last_month_end, 2.0,
+        lambda: kpis(user=user, start=month_start(last_month_end), end=last_month_end, currency="CNY"))  # fmt: skip
+    add("KPI trend, 12 months", now, 2.0, lambda: trend(user=user, end=now, currency="CNY"))
+    try:
+        from huikuan.reports.plan import plan_vs_actual
+    except ImportError:  # an older checkout
+        pass
+    else:
+        year = month_start(now, now.month - 1)
+        add("plan vs actual by month, a year, by owner", now, 2.0,
+            lambda: plan_vs_actual(user=user, first_month=year, last_month=month_start(now, now.month - 12),
+                                   period="month", grouping="owner"))  # fmt: skip
+    try:
+        from huikuan.reports.forecast import cash_forecast
+    except ImportError:
+        pass
+    else:
+        add("cash forecast, 13 weeks and 12 months", now, 2.0, lambda: cash_forecast(user=user, as_of=now))
+    for row in found:
+        if row["report"] == "aging report by customer":
+            floor = next(r for r in found if r["as_of"] == row["as_of"] and r["report"].startswith("aging, hand"))
+            row["ratio"] = row["median"] / floor["median"]
+    return found
+
+
+def figures_zero() -> Any:
+    from huikuan.core.money import ZERO
+
+    return ZERO
+
+
+def sql_aging(company: Any, as_of: dt.date) -> Any:
+    """The aging by customer in buckets, as one would write it by hand: as of today from the open
+    amounts; as of a past date each booked installment less what was allocated and adjusted by
+    then. Returns the total, to check the product's figures against."""
+    from decimal import Decimal
+
+    from django.db import connection
+
+    from huikuan.contracts.models import Installment
+    from huikuan.receivables.figures import DEFAULT_BUCKETS
+    from huikuan.receivables.models import Adjustment, Allocation
+
+    bounds = [as_of - dt.timedelta(days=days) for days in DEFAULT_BUCKETS]
+    installments = Installment._meta.db_table
+
+    def cents(column: str) -> str:
+        # SQLite keeps decimals as binary floats: summed as such a million amounts drift by cents
+        return f"CAST(ROUND({column} * 100) AS INTEGER)" if connection.vendor == "sqlite" else f"({column} * 100)"
+
+    if as_of >= dt.date.today():  # noqa: DTZ011
+        amount, source, params = cents("i.open_amount"), f"{installments} i", []
+        where = "i.company_id = %s AND i.open_amount > 0 AND i.booked_on <= %s"
+    else:
+        in_effect = "effective_on <= %s AND (reversed_on IS NULL OR reversed_on > %s)"
+        amount = f"({cents('i.amount')} - COALESCE(a.total, 0) - COALESCE(j.total, 0))"
+        allocations, adjustments = Allocation._meta.db_table, Adjustment._meta.db_table
+        source = (  # table names and fixed text, no input
+            f"{installments} i"  # noqa: S608
+            f" LEFT JOIN (SELECT installment_id, SUM({cents('amount')}) AS total FROM {allocations}"
+            f" WHERE {in_effect} GROUP BY installment_id) a ON a.installment_id = i.id"
+            f" LEFT JOIN (SELECT installment_id, SUM({cents('amount')}) AS total FROM {adjustments}"
+            f" WHERE {in_effect} GROUP BY installment_id) j ON j.installment_id = i.id"
+        )
+        params = [as_of, as_of, as_of, as_of]
+        where = "i.company_id = %s AND i.booked_on <= %s"
+    columns = [f"SUM(CASE WHEN i.due_date IS NULL OR i.due_date >= %s THEN {amount} ELSE 0 END)"]
+    column_params: list[Any] = [as_of]
+    lower = as_of
+    for upper in bounds:
+        columns.append(f"SUM(CASE WHEN i.due_date < %s AND i.due_date >= %s THEN {amount} ELSE 0 END)")
+        column_params += [lower, upper]
+        lower = upper
+    columns.append(f"SUM(CASE WHEN i.due_date < %s THEN {amount} ELSE 0 END)")
+    column_params.append(lower)
+    sql = f"SELECT i.customer_id, {', '.join(columns)} FROM {source} WHERE {where} GROUP BY i.customer_id"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*column_params, *params, company.pk, as_of])
+        rows = cursor.fetchall()
+    total = sum((Decimal(str(value or 0)) for row in rows for value in row[1:]), Decimal(0))
+    return (total / 100).quantize(Decimal("0.01"))
 
 
 def _server_version(connection: Any) -> str:
@@ -201,11 +334,31 @@ def _server_version(connection: Any) -> str:
         return f"SQLite {cursor.fetchone()[0]}"
 
 
+def _target(row: dict[str, Any]) -> str:
+    target = row.get("target")
+    if target is None:
+        return ""
+    if isinstance(target, str):
+        return f"{target} ({row['ratio']:.2f}×)" if "ratio" in row else target
+    return f"≤ {target:g} s"
+
+
+def _met(row: dict[str, Any]) -> str:
+    target = row.get("target")
+    if target is None:
+        return ""
+    if isinstance(target, str):
+        return "yes" if row.get("ratio", 99) <= 1.5 else "**no**"
+    return "yes" if row["median"] <= target else "**no**"
+
+
 def print_result(result: dict[str, Any]) -> None:
     print(f"   {result['server']}: loaded {result['installments']:,} installments in {result['load_seconds']:.1f} s "
           f"(+ analyze {result['analyze_seconds']:.1f} s); open today: {result['open_today']:,}")  # fmt: skip
     for row in result["rows"]:
         print(f"   {row['query']:<38} {row['as_of']:<22} median {row['median']:.3f} s  best {row['best']:.3f} s")
+    for row in result.get("reports", []):
+        print(f"   {row['report']:<50} {row['as_of']:<22} median {row['median']:.3f} s  {_target(row)} {_met(row)}")
     for check in result["checks"]:
         mark = "ok" if check["equal"] else "MISMATCH"
         print(
@@ -215,7 +368,7 @@ def print_result(result: dict[str, Any]) -> None:
 
 def markdown(results: list[dict[str, Any]], args: argparse.Namespace) -> str:
     lines = [
-        "# Benchmark: as-of figures",
+        "# Benchmark: as-of figures and reports",
         "",
         f"Run on {dt.date.today()} with `bench/run.py --installments {args.installments} --repeat {args.repeat}` "  # noqa: DTZ011
         f"on {platform.machine()} with {os.cpu_count()} cores (nproc), Python {platform.python_version()}.",
@@ -228,6 +381,20 @@ def markdown(results: list[dict[str, Any]], args: argparse.Namespace) -> str:
         for row in result["rows"]:
             lines.append(f"| {result['server']} | {result['installments']:,} | {row['query']} | {row['as_of']} "
                          f"| {row['median']:.3f} | {row['best']:.3f} |")  # fmt: skip
+    lines += [
+        "",
+        "## Reports (issue 13)",
+        "",
+        "As the finance manager (the whole company) reads them. Targets: aging as of today ≤ 1.5× the "
+        "hand-written SQL, as of a past date ≤ 1 s; every other report ≤ 2 s.",
+        "",
+        "| database | report | as_of | median s | best s | target | met |",
+        "|---|---|---|---:|---:|---|---|",
+    ]
+    for result in results:
+        for row in result.get("reports", []):
+            lines.append(f"| {result['server']} | {row['report']} | {row['as_of']} | {row['median']:.3f} "
+                         f"| {row['best']:.3f} | {_target(row)} | {_met(row)} |")  # fmt: skip
     lines += ["", "## Loads and checks", ""]
     for result in results:
         counts = ", ".join(f"{name} {count:,}" for name, count in result["counts"].items())

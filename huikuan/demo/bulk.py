@@ -48,7 +48,24 @@ from huikuan.receivables.models import Adjustment, Allocation, Receipt
 from huikuan.terms.choices import MilestoneKind
 
 BATCH_INSTALLMENTS = 50_000
-INSTALLMENTS_PER_CUSTOMER = 200
+
+
+@dataclass(frozen=True)
+class BookShape:
+    """How a generated book looks: installments per customer, the shares of customers who pay
+    promptly, late or badly, and how far back the contracts were signed."""
+
+    installments_per_customer: int = 200
+    behaviours: tuple[float, float, float] = (0.52, 0.36, 0.12)  # prompt, late, bad
+    signed_within_days: int = 730
+
+
+# the demo and the figure and page benchmarks: 5,000 customers a million installments, 26 % open
+DEFAULT_SHAPE = BookShape()
+# issue 13's report benchmark: 50,000 customers for a million installments, about 40 % of them
+# open today (a book that carries history and bad payers), about 600,000 receipts
+LARGE_BOOK = BookShape(installments_per_customer=20, behaviours=(0.35, 0.34, 0.31), signed_within_days=510)
+BOOKS = {"default": DEFAULT_SHAPE, "large": LARGE_BOOK}
 
 # pattern: (weight, terms key, [(percent, days after signing, label, milestone or "", retention)])
 PATTERNS: tuple[tuple[float, str | None, list[tuple[int, int, str, str, bool]]], ...] = (
@@ -154,8 +171,9 @@ def _next_ids(*model_list: type[models.Model]) -> dict[type[models.Model], Itera
 class BulkLoader:
     """Generates and writes one company's bulk data; deterministic for a seed and a day."""
 
-    def __init__(self, *, company: Company, installments: int, seed: int) -> None:
+    def __init__(self, *, company: Company, installments: int, seed: int, shape: BookShape = DEFAULT_SHAPE) -> None:
         self.company = company
+        self.shape = shape
         self.target = installments
         self.rng = random.Random(seed)
         self.today = today()
@@ -209,7 +227,7 @@ class BulkLoader:
                     1,
                 )
             )
-            behaviour = rng.choices(("prompt", "late", "bad"), (0.52, 0.36, 0.12))[0]
+            behaviour = rng.choices(("prompt", "late", "bad"), self.shape.behaviours)[0]
             self.customers.append((pk, owner, name, behaviour))
         with transaction.atomic():
             insert_rows(Customer, customer_rows)
@@ -242,7 +260,7 @@ class BulkLoader:
         rng, today_ = self.rng, self.today
         customer_id, owner, customer_name, behaviour = customer
         pk = next(self.ids[Contract])
-        signed = today_ - dt.timedelta(days=rng.randint(1, 730))
+        signed = today_ - dt.timedelta(days=rng.randint(1, self.shape.signed_within_days))
         cents = int(math.exp(rng.uniform(math.log(300_000), math.log(500_000_000))))
         if cents > 2_000_000:
             cents -= cents % 10_000
@@ -563,12 +581,18 @@ def reset_sequences() -> None:
 
 
 def bulk_load(
-    *, company: Company, installments: int, seed: int, progress: Callable[[str], None] | None = None
+    *,
+    company: Company,
+    installments: int,
+    seed: int,
+    progress: Callable[[str], None] | None = None,
+    shape: BookShape = DEFAULT_SHAPE,
 ) -> dict[str, int]:
     """Add about ``installments`` installments (with customers, contracts, receipts, allocations and
-    adjustments) to a company that has the demo staff and terms. Returns the row counts."""
-    loader = BulkLoader(company=company, installments=installments, seed=seed)
-    loader.load_customers(max(5, installments // INSTALLMENTS_PER_CUSTOMER))
+    adjustments) to a company that has the demo staff and terms, shaped as ``shape`` says. Returns
+    the row counts."""
+    loader = BulkLoader(company=company, installments=installments, seed=seed, shape=shape)
+    loader.load_customers(max(5, installments // shape.installments_per_customer))
     loader.load_contracts(progress)
     reset_sequences()
     # the rows went in without the services, which keep the monthly totals

@@ -22,12 +22,12 @@ from django.db.models.functions import Greatest
 from django.utils.translation import gettext as _
 
 from huikuan.contracts.models import Installment
-from huikuan.core.dates import date_range_message, in_business_range
+from huikuan.core.dates import date_from_sql, date_range_message, in_business_range
 from huikuan.core.errors import DomainError
 from huikuan.core.money import ZERO, Cents, from_cents
 from huikuan.customers.models import Customer
 from huikuan.receivables import figures
-from huikuan.receivables.choices import AdjustmentKind
+from huikuan.receivables.choices import AdjustmentKind, PaymentMethod
 from huikuan.receivables.models import Adjustment, Receipt
 from huikuan.reports.errors import ReportErrorCode
 
@@ -123,6 +123,8 @@ def customer_statement(*, customer: Customer, currency: str, start: dt.date, end
     opening = ledger_balance(customer.pk, currency, start - dt.timedelta(days=1))
     statement = Statement(customer, currency, start, end, opening)
     lines: list[StatementLine] = []
+    # rows as tuples and each message translated once: a large customer's year has thousands of lines
+    due_text = _("Installment due: %(title)s")
     due = (
         # due_date named: PostgreSQL's GREATEST skips a NULL, SQLite's MAX returns it
         Installment.objects.filter(
@@ -130,70 +132,46 @@ def customer_statement(*, customer: Customer, currency: str, start: dt.date, end
         )
         .annotate(charged_on=_charged_on())
         .filter(charged_on__gte=start, charged_on__lte=end)
-        .select_related("contract")
         .order_by("charged_on", "contract_id", "sequence")
+        .values_list("pk", "charged_on", "contract__number", "contract__title", "label", "sequence", "amount")
     )
-    for installment in due:
-        label = installment.label or f"#{installment.sequence}"
+    for pk, charged_on, number, title, label, sequence, amount in due:
         lines.append(
             StatementLine(
-                installment.charged_on,  # type: ignore[attr-defined]  # annotated above
+                date_from_sql(charged_on) or start,
                 LineKind.DUE,
-                f"{installment.contract.number} {label}",
-                _("Installment due: %(title)s") % {"title": installment.contract.title},
-                charge=installment.amount,
-                order=(0, installment.pk),
+                f"{number} {label or f'#{sequence}'}",
+                due_text % {"title": title},
+                charge=amount,
+                order=(0, pk),
             )
         )
-    receipts = Receipt.objects.filter(customer=customer, currency=currency)
-    for receipt in receipts.filter(received_on__gte=start, received_on__lte=end).order_by("received_on", "pk"):
-        description = _("Payment received (%(method)s)") % {"method": receipt.get_method_display()}
+    methods = dict(PaymentMethod.choices)
+    received_text, reversed_text = _("Payment received (%(method)s)"), _("Payment reversed: %(reason)s")
+    receipts = Receipt.objects.filter(customer=customer, currency=currency).order_by()
+    fields = ("pk", "number", "amount", "method", "received_on", "reversed_on", "reversal_reason")
+    received = receipts.filter(received_on__gte=start, received_on__lte=end).values_list(*fields)
+    for pk, number, amount, method, received_on, _reversed_on, _reason in received:
+        text = received_text % {"method": methods.get(method, method)}
+        lines.append(StatementLine(received_on, LineKind.RECEIPT, number, text, credit=amount, order=(1, pk)))
+    reversed_receipts = receipts.filter(reversed_on__gte=start, reversed_on__lte=end).values_list(*fields)
+    for pk, number, amount, _method, _received_on, reversed_on, reason in reversed_receipts:
+        text = reversed_text % {"reason": reason}
+        lines.append(StatementLine(reversed_on, LineKind.RECEIPT_REVERSED, number, text, charge=amount, order=(2, pk)))
+    kinds = dict(AdjustmentKind.choices)
+    undone_text = _("%(kind)s reversed: %(reason)s")
+    adjustments = Adjustment.objects.filter(customer=customer, installment__currency=currency).order_by()
+    columns = ("pk", "installment__contract__number", "kind", "amount", "reason", "effective_on", "reversed_on",
+               "reversal_reason")  # fmt: skip
+    made = adjustments.filter(effective_on__gte=start, effective_on__lte=end).values_list(*columns)
+    for pk, number, kind, amount, reason, effective_on, _reversed_on, _why in made:
+        text = f"{kinds.get(kind, kind)}: {reason}"
+        lines.append(StatementLine(effective_on, LineKind.ADJUSTMENT, number, text, credit=amount, order=(3, pk)))
+    undone = adjustments.filter(reversed_on__gte=start, reversed_on__lte=end).values_list(*columns)
+    for pk, number, kind, amount, _reason, _effective_on, reversed_on, why in undone:
+        text = undone_text % {"kind": kinds.get(kind, kind), "reason": why}
         lines.append(
-            StatementLine(
-                receipt.received_on,
-                LineKind.RECEIPT,
-                receipt.number,
-                description,
-                credit=receipt.amount,
-                order=(1, receipt.pk),
-            )
-        )
-    for receipt in receipts.filter(reversed_on__gte=start, reversed_on__lte=end).order_by("reversed_on", "pk"):
-        lines.append(
-            StatementLine(
-                receipt.reversed_on,  # type: ignore[arg-type]  # filtered on above
-                LineKind.RECEIPT_REVERSED,
-                receipt.number,
-                _("Payment reversed: %(reason)s") % {"reason": receipt.reversal_reason},
-                charge=receipt.amount,
-                order=(2, receipt.pk),
-            )
-        )
-    adjustments = Adjustment.objects.filter(customer=customer, installment__currency=currency).select_related(
-        "installment__contract"
-    )
-    for adjustment in adjustments.filter(effective_on__gte=start, effective_on__lte=end).order_by("effective_on", "pk"):
-        lines.append(
-            StatementLine(
-                adjustment.effective_on,
-                LineKind.ADJUSTMENT,
-                adjustment.installment.contract.number,
-                f"{AdjustmentKind(adjustment.kind).label}: {adjustment.reason}",
-                credit=adjustment.amount,
-                order=(3, adjustment.pk),
-            )
-        )
-    for adjustment in adjustments.filter(reversed_on__gte=start, reversed_on__lte=end).order_by("reversed_on", "pk"):
-        lines.append(
-            StatementLine(
-                adjustment.reversed_on,  # type: ignore[arg-type]  # filtered on above
-                LineKind.ADJUSTMENT_REVERSED,
-                adjustment.installment.contract.number,
-                _("%(kind)s reversed: %(reason)s")
-                % {"kind": AdjustmentKind(adjustment.kind).label, "reason": adjustment.reversal_reason},
-                charge=adjustment.amount,
-                order=(4, adjustment.pk),
-            )
+            StatementLine(reversed_on, LineKind.ADJUSTMENT_REVERSED, number, text, charge=amount, order=(4, pk))
         )
     lines.sort(key=lambda line: (line.on, line.order))
     balance = opening
