@@ -19,7 +19,6 @@ from django.utils.translation import gettext_lazy as _
 
 from huikuan.accounts.models import User
 from huikuan.contracts.models import Contract, Installment
-from huikuan.core.money import ZERO
 from huikuan.customers.models import Customer
 from huikuan.receivables import figures
 from huikuan.receivables.models import Receipt
@@ -42,15 +41,21 @@ class AgingSort(TextChoices):
     OLDEST = "oldest", _("Oldest overdue first")
 
 
+def _amount(cents: int) -> Decimal:
+    """Whole cents as an amount; exact, and cheaper than ``money.from_cents`` for the thousands of
+    amounts of a large report (the sums are already whole cents)."""
+    return Decimal(cents).scaleb(-2)
+
+
 @dataclass
 class AgingLine:
-    """One group's open amounts in one currency: not overdue, then each bucket of days overdue.
-    ``unapplied`` is None where the group holds no cash of its own (a contract)."""
+    """One group's open amounts in one currency, kept in whole cents: not overdue, then each
+    bucket of days overdue. ``unapplied_cents`` is None where the group holds no cash of its own
+    (a contract). The amounts are made of the cents when read."""
 
     currency: str
-    not_due: Decimal = ZERO
-    buckets: list[Decimal] = field(default_factory=list)
-    unapplied: Decimal | None = ZERO
+    cents: list[int] = field(default_factory=list)
+    unapplied_cents: int | None = 0
     customer_id: int | None = None
     contract_id: int | None = None
     owner_id: int | None = None
@@ -58,27 +63,42 @@ class AgingLine:
     code: str = ""
 
     @property
+    def total_cents(self) -> int:
+        return sum(self.cents)
+
+    @property
+    def not_due(self) -> Decimal:
+        return _amount(self.cents[0])
+
+    @property
+    def buckets(self) -> list[Decimal]:
+        return [_amount(c) for c in self.cents[1:]]
+
+    @property
+    def amounts(self) -> list[Decimal]:
+        return [_amount(c) for c in self.cents]
+
+    @property
     def total(self) -> Decimal:
-        return self.not_due + sum(self.buckets, ZERO)
+        return _amount(self.total_cents)
 
     @property
     def overdue(self) -> Decimal:
-        return sum(self.buckets, ZERO)
+        return _amount(self.total_cents - self.cents[0])
+
+    @property
+    def unapplied(self) -> Decimal | None:
+        return None if self.unapplied_cents is None else _amount(self.unapplied_cents)
 
     @property
     def net(self) -> Decimal | None:
         """The open receivable less the unapplied cash: the balance (rule 6)."""
-        return None if self.unapplied is None else self.total - self.unapplied
-
-    @property
-    def amounts(self) -> list[Decimal]:
-        return [self.not_due, *self.buckets]
+        return None if self.unapplied_cents is None else _amount(self.total_cents - self.unapplied_cents)
 
     def add(self, other: AgingLine) -> None:
-        self.not_due += other.not_due
-        self.buckets = [a + b for a, b in zip(self.buckets, other.buckets, strict=True)]
-        if self.unapplied is not None and other.unapplied is not None:
-            self.unapplied += other.unapplied
+        self.cents = [a + b for a, b in zip(self.cents, other.cents, strict=True)]
+        if self.unapplied_cents is not None and other.unapplied_cents is not None:
+            self.unapplied_cents += other.unapplied_cents
 
 
 @dataclass
@@ -125,36 +145,37 @@ def aging_report(
     buckets = tuple(buckets)
     installments, receipts = _scoped(user, currency, owner_id, customer_id)
     key = "contract_id" if grouping == Grouping.CONTRACT else "customer_id"
-    width = len(buckets) + 1
-    unapplied = figures.unapplied_by_customer(receipts, as_of)
-    lines: dict[tuple[object, str], AgingLine] = {}
-    for row in figures.aging_by(installments, as_of, buckets, key=key):
-        line = AgingLine(row.currency, row.not_due, list(row.buckets))
+    width = len(buckets) + 2
+    unapplied = figures.unapplied_cents(receipts, as_of)
+    lines: dict[tuple[int, str], AgingLine] = {}
+    for (group, cur), cents in figures.aging_cents(installments, as_of, buckets, key=key).items():
         if grouping == Grouping.CONTRACT:
-            line.contract_id, line.unapplied = row.key, None
+            lines[(group, cur)] = AgingLine(cur, cents, None, contract_id=group)
         else:
-            line.customer_id = row.key
-        lines[(row.key, row.currency)] = line
-    cash: dict[str, Decimal] = {}
+            lines[(group, cur)] = AgingLine(cur, cents, 0, customer_id=group)
+    cash: dict[str, int] = {}
     for (customer, cur), amount in unapplied.items():
-        cash[cur] = cash.get(cur, ZERO) + amount
+        cash[cur] = cash.get(cur, 0) + amount
         if grouping != Grouping.CONTRACT:
-            line = lines.setdefault((customer, cur), AgingLine(cur, buckets=[ZERO] * width, customer_id=customer))
-            line.unapplied = amount
+            line = lines.get((customer, cur))
+            if line is None:
+                line = lines[(customer, cur)] = AgingLine(cur, [0] * width, 0, customer_id=customer)
+            line.unapplied_cents = amount
     totals: dict[str, AgingLine] = {}
     for line in lines.values():
-        total = totals.setdefault(line.currency, AgingLine(line.currency, buckets=[ZERO] * width))
-        total.not_due += line.not_due
-        total.buckets = [a + b for a, b in zip(total.buckets, line.buckets, strict=True)]
+        total = totals.get(line.currency)
+        if total is None:
+            total = totals[line.currency] = AgingLine(line.currency, [0] * width, 0)
+        total.cents = [a + b for a, b in zip(total.cents, line.cents, strict=True)]
     for cur, amount in cash.items():
-        totals.setdefault(cur, AgingLine(cur, buckets=[ZERO] * width)).unapplied = amount
+        totals.setdefault(cur, AgingLine(cur, [0] * width, 0)).unapplied_cents = amount
     grouped = list(lines.values())
     if grouping == Grouping.OWNER:
         grouped = _by_owner(grouped, width)
     elif grouping == Grouping.CURRENCY:
-        grouped = [AgingLine(t.currency, t.not_due, list(t.buckets), t.unapplied) for t in totals.values()]
+        grouped = [AgingLine(t.currency, list(t.cents), t.unapplied_cents) for t in totals.values()]
     _sort(grouped, sort)
-    ordered_totals = sorted(totals.values(), key=lambda t: (t.currency != default_currency, -t.total, t.currency))
+    ordered_totals = sorted(totals.values(), key=lambda t: (t.currency != default_currency, -t.total_cents, t.currency))
     return AgingReport(as_of, buckets, grouping, grouped, ordered_totals)
 
 
@@ -168,7 +189,7 @@ def _by_owner(lines: list[AgingLine], width: int) -> list[AgingLine]:
         owner = owners.get(line.customer_id or 0)
         key = (owner, line.currency)
         if key not in by_owner:
-            by_owner[key] = AgingLine(line.currency, buckets=[ZERO] * width, owner_id=owner)
+            by_owner[key] = AgingLine(line.currency, [0] * width, 0, owner_id=owner)
         by_owner[key].add(line)
     return list(by_owner.values())
 
@@ -179,12 +200,12 @@ def _ids_present(lines: Iterable[AgingLine], attribute: str) -> list[int]:
 
 def _sort(lines: list[AgingLine], sort: str) -> None:
     if sort == AgingSort.OVERDUE:
-        lines.sort(key=lambda line: (-line.overdue, -line.total, line.currency))
+        lines.sort(key=lambda line: (line.cents[0] - line.total_cents, -line.total_cents, line.currency))
     elif sort == AgingSort.OLDEST:
         # the oldest bucket with money first, then the most in it
-        lines.sort(key=lambda line: tuple(-amount for amount in reversed(line.amounts)))
+        lines.sort(key=lambda line: tuple(-c for c in reversed(line.cents)))
     else:
-        lines.sort(key=lambda line: (-line.total, -(line.unapplied or ZERO), line.currency))
+        lines.sort(key=lambda line: (-line.total_cents, -(line.unapplied_cents or 0), line.currency))
 
 
 def label_lines(lines: Sequence[AgingLine], grouping: str) -> Sequence[AgingLine]:
