@@ -630,7 +630,8 @@ def aging_by_customer(
     return aging_by(installments, as_of, buckets, key="customer_id")
 
 
-AGING_KEYS = ("customer_id", "contract_id")
+# customer or contract lines; or the currency alone, for totals without the grouping's sort
+AGING_KEYS = ("customer_id", "contract_id", "currency")
 
 
 def aging_by(

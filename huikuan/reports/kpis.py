@@ -143,8 +143,9 @@ def _scoped(user: User, currency: str) -> tuple[QuerySet[Installment], QuerySet[
 
 def ar_on(installments: QuerySet[Installment], on: dt.date) -> ArOn:
     """The open receivable on a date and its not-overdue part: the aging's total and first column."""
-    rows = figures.aging_by(installments, on, buckets=())
-    return ArOn(sum((row.total for row in rows), ZERO), sum((row.not_due for row in rows), ZERO))
+    found = figures.aging_cents(installments, on, buckets=(), key="currency")
+    total = sum((sum(cents) for cents in found.values()), 0)
+    return ArOn(from_cents(total), from_cents(sum((cents[0] for cents in found.values()), 0)))
 
 
 def monthly_sales(installments: QuerySet[Installment], first: dt.date, end: dt.date) -> dict[dt.date, Decimal]:
