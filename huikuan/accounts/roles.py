@@ -36,6 +36,9 @@ class Perm(models.TextChoices):
     # Who owns a customer or contract decides who sees it and whose targets it counts towards, so
     # handing records to someone else is for managers and finance, not for the reps themselves.
     OWNER_CHANGE = "owner.change", _("Assign customers and contracts to another owner")
+    # What each owner should collect per month (回款目标) is set by finance, not by the reps whose
+    # results it measures: finance managers and administrators (ALL_PERMS) hold it, nobody else.
+    TARGET_CHANGE = "target.change", _("Set collection targets")
 
 
 ALL_PERMS = frozenset(Perm)

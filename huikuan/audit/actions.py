@@ -32,6 +32,7 @@ class AuditAction(models.TextChoices):
     ADJUSTMENT_REVERSED = "adjustment.reversed", _("Adjustment reversed")
     PERIOD_CLOSED = "period.closed", _("Month closed")
     PERIOD_REOPENED = "period.reopened", _("Closed month reopened")
+    TARGET_SET = "target.set", _("Collection target set")
     AUTH_LOCKED_OUT = "auth.locked_out", _("Sign-in locked after repeated failures")
     ADMIN_ADDED = "admin.added", _("Added in the administration")
     ADMIN_CHANGED = "admin.changed", _("Changed in the administration")

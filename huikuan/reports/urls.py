@@ -1,5 +1,12 @@
 """The report pages' addresses: each views module lists its own."""
 
-from huikuan.reports.views import aging, arrears, kpis, statement
+from huikuan.reports.views import aging, arrears, kpis, plan, statement, targets
 
-urlpatterns = [*aging.urlpatterns, *arrears.urlpatterns, *kpis.urlpatterns, *statement.urlpatterns]
+urlpatterns = [
+    *aging.urlpatterns,
+    *arrears.urlpatterns,
+    *kpis.urlpatterns,
+    *statement.urlpatterns,
+    *plan.urlpatterns,
+    *targets.urlpatterns,
+]
