@@ -57,6 +57,11 @@ class PlanViewSet(ServiceViewSet):
     write_perm = Perm.TARGET_CHANGE
 
     @extend_schema(parameters=[PlanQuerySerializer], responses=PlanReportSerializer)
+    def get_object(self) -> Any:
+        """No single record: the report and the targets are lists. DRF's OPTIONS asks for one to
+        describe PUT; a 404 here makes it describe the action without one."""
+        raise NotFound()
+
     def list(self, request: Request) -> Response:
         query = PlanQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
