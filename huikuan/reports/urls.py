@@ -1,6 +1,6 @@
 """The report pages' addresses: each views module lists its own."""
 
-from huikuan.reports.views import aging, arrears, kpis, plan, statement, targets
+from huikuan.reports.views import aging, arrears, forecast, kpis, plan, statement, targets
 
 urlpatterns = [
     *aging.urlpatterns,
@@ -9,4 +9,5 @@ urlpatterns = [
     *statement.urlpatterns,
     *plan.urlpatterns,
     *targets.urlpatterns,
+    *forecast.urlpatterns,
 ]
