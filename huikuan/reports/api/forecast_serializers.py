@@ -47,7 +47,7 @@ class ForecastQuerySerializer(serializers.Serializer):
         return code or None
 
 
-class PeriodSerializer(serializers.Serializer):
+class ForecastPeriodSerializer(serializers.Serializer):
     starts_on = serializers.DateField()
     ends_on = serializers.DateField()
 
@@ -105,7 +105,7 @@ class AccuracySerializer(serializers.Serializer):
 
 class PastWeeksSerializer(serializers.Serializer):
     made_on = serializers.DateField(help_text=_("The figures the past weeks' forecast was made on"))
-    weeks = PeriodSerializer(many=True)
+    weeks = ForecastPeriodSerializer(many=True)
     currencies = AccuracySerializer(many=True)
 
 
@@ -113,8 +113,8 @@ class ForecastSerializer(serializers.Serializer):
     as_of = serializers.DateField()
     lookback_days = serializers.IntegerField()
     grouping = serializers.CharField()
-    weeks = PeriodSerializer(many=True)
-    months = PeriodSerializer(many=True)
+    weeks = ForecastPeriodSerializer(many=True)
+    months = ForecastPeriodSerializer(many=True)
     scope_habits = ScopeHabitSerializer(many=True)
     totals = ForecastAmountsSerializer(many=True)
     past_weeks = PastWeeksSerializer(source="past", allow_null=True)

@@ -56,12 +56,12 @@ class PlanViewSet(ServiceViewSet):
     # writes; every GET is a read within scope)
     write_perm = Perm.TARGET_CHANGE
 
-    @extend_schema(parameters=[PlanQuerySerializer], responses=PlanReportSerializer)
     def get_object(self) -> Any:
         """No single record: the report and the targets are lists. DRF's OPTIONS asks for one to
         describe PUT; a 404 here makes it describe the action without one."""
         raise NotFound()
 
+    @extend_schema(parameters=[PlanQuerySerializer], responses=PlanReportSerializer)
     def list(self, request: Request) -> Response:
         query = PlanQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
