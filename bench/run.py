@@ -255,11 +255,12 @@ def time_reports(args: argparse.Namespace, company: Any, user: Any, biggest: int
             lambda: plan_vs_actual(user=user, first_month=year, last_month=month_start(now, now.month - 12),
                                    period="month", grouping="owner"))  # fmt: skip
     try:
-        from huikuan.reports.forecast import cash_forecast
+        from huikuan.reports.forecast import cash_forecast, past_weeks
     except ImportError:
         pass
     else:
         add("cash forecast, 13 weeks and 12 months", now, 2.0, lambda: cash_forecast(user=user, as_of=now))
+        add("cash forecast: the 13 past weeks beside receipts", now, 2.0, lambda: past_weeks(user=user, as_of=now))
     for row in found:
         if row["report"] == "aging report by customer":
             floor = next(r for r in found if r["as_of"] == row["as_of"] and r["report"].startswith("aging, hand"))
