@@ -1,5 +1,6 @@
 import datetime as dt
 import random
+from decimal import Decimal as D
 from io import StringIO
 
 import pytest
@@ -116,3 +117,25 @@ def test_tax_ids_are_valid_unified_social_credit_codes():
     rng = random.Random(1)
     for _ in range(500):
         assert uscc.is_valid(names.tax_id(rng, rng.randrange(len(names.CITIES))))
+
+
+def test_the_demo_reps_have_collection_targets_for_this_year(demo):
+    from huikuan.contracts.models import PlannedMonth
+    from huikuan.reports.models import CollectionTarget
+
+    company, _output = demo
+    targets = CollectionTarget.objects.filter(company=company, month__year=today().year)
+    planned_months = (
+        PlannedMonth.objects.filter(company=company, month__year=today().year, currency="CNY")
+        .values("customer__owner", "month")
+        .distinct()
+        .count()
+    )
+    # one target per owner and month with something falling due, 90 % of it in ten-thousands
+    assert targets.count() == planned_months > 0
+    for target in targets:
+        planned = PlannedMonth.objects.filter(
+            company=company, month=target.month, customer__owner=target.owner, currency="CNY"
+        ).aggregate(t=Sum("amount_cents"))["t"]
+        assert target.amount <= D(planned) / 100 * D("0.9")
+        assert target.amount % 10_000 == 0

@@ -13,6 +13,7 @@ from huikuan.accounts.models import Company
 from huikuan.demo import company as demo_company
 from huikuan.demo.bulk import bulk_load
 from huikuan.demo.generator import DemoBuilder
+from huikuan.demo.targets import set_targets
 
 DEFAULT_SEED = 20250101
 
@@ -66,6 +67,7 @@ class Command(BaseCommand):
                 contracts=options["contracts"],
                 seed=options["seed"],
             ).run()
+            set_targets(company=company, finance=staff.finance, owners=staff.owners)
         self.stdout.write(
             _(
                 "Created %(customers)s customers, %(contracts)s contracts, %(receipts)s receipts, "
@@ -86,6 +88,9 @@ class Command(BaseCommand):
             seed=options["seed"],
             progress=lambda line: self.stdout.write(line),
         )
+        staff = demo_company.load_staff(existing)
+        with transaction.atomic():
+            set_targets(company=existing, finance=staff.finance, owners=staff.owners)
         self.stdout.write(
             _("Bulk-loaded: %(counts)s.") % {"counts": ", ".join(f"{name} {count:,}" for name, count in counts.items())}
         )
