@@ -10,7 +10,7 @@ not to a contract), only in the currency totals."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -18,14 +18,12 @@ from django.db.models import QuerySet, TextChoices
 from django.utils.translation import gettext_lazy as _
 
 from huikuan.accounts.models import User
-from huikuan.contracts.models import Contract, Installment
+from huikuan.contracts.models import Installment
 from huikuan.customers.models import Customer
 from huikuan.receivables import figures
 from huikuan.receivables.models import Receipt
 from huikuan.receivables.selectors import by_customer_scope
-
-# ids looked up per query when the lines' names are read (far below SQLite's parameter limit)
-LABEL_CHUNK = 500
+from huikuan.reports.names import ids_present, name_lines, owners_of
 
 
 class Grouping(TextChoices):
@@ -180,10 +178,7 @@ def aging_report(
 
 
 def _by_owner(lines: list[AgingLine], width: int) -> list[AgingLine]:
-    ids = _ids_present(lines, "customer_id")
-    owners: dict[int, int] = {}
-    for start in range(0, len(ids), LABEL_CHUNK):
-        owners.update(Customer.objects.filter(pk__in=ids[start : start + LABEL_CHUNK]).values_list("pk", "owner_id"))
+    owners = owners_of(ids_present(lines, "customer_id"))
     by_owner: dict[tuple[int | None, str], AgingLine] = {}
     for line in lines:
         owner = owners.get(line.customer_id or 0)
@@ -192,10 +187,6 @@ def _by_owner(lines: list[AgingLine], width: int) -> list[AgingLine]:
             by_owner[key] = AgingLine(line.currency, [0] * width, 0, owner_id=owner)
         by_owner[key].add(line)
     return list(by_owner.values())
-
-
-def _ids_present(lines: Iterable[AgingLine], attribute: str) -> list[int]:
-    return sorted({getattr(line, attribute) for line in lines if getattr(line, attribute) is not None})
 
 
 def _sort(lines: list[AgingLine], sort: str) -> None:
@@ -209,38 +200,5 @@ def _sort(lines: list[AgingLine], sort: str) -> None:
 
 
 def label_lines(lines: Sequence[AgingLine], grouping: str) -> Sequence[AgingLine]:
-    """Fill ``label`` and ``code`` of the lines to be shown (a page of them, or all for an export),
-    a query per 500 lines."""
-    if grouping == Grouping.CURRENCY:
-        for line in lines:
-            line.label = line.code = line.currency
-        return lines
-    if grouping == Grouping.OWNER:
-        names = {
-            user.pk: user.get_full_name() or user.username
-            for user in User.objects.filter(pk__in=_ids_present(lines, "owner_id"))
-        }
-        for line in lines:
-            line.label = names.get(line.owner_id, "") if line.owner_id else ""
-        return lines
-    if grouping == Grouping.CONTRACT:
-        ids = _ids_present(lines, "contract_id")
-        found: dict[int, tuple[str, int, str]] = {}
-        for start in range(0, len(ids), LABEL_CHUNK):
-            contracts = Contract.objects.filter(pk__in=ids[start : start + LABEL_CHUNK])
-            found.update(
-                (pk, (number, customer, name))
-                for pk, number, customer, name in contracts.values_list("pk", "number", "customer_id", "customer__name")
-            )
-        for line in lines:
-            number, customer, name = found.get(line.contract_id or 0, ("", None, ""))
-            line.code, line.customer_id, line.label = number, customer, name
-        return lines
-    ids = _ids_present(lines, "customer_id")
-    customers: dict[int, tuple[str, str]] = {}
-    for start in range(0, len(ids), LABEL_CHUNK):
-        rows = Customer.objects.filter(pk__in=ids[start : start + LABEL_CHUNK])
-        customers.update((pk, (code, name)) for pk, code, name in rows.values_list("pk", "code", "name"))
-    for line in lines:
-        line.code, line.label = customers.get(line.customer_id or 0, ("", ""))
-    return lines
+    """Fill ``label`` and ``code`` of the lines to be shown (a page of them, or all for a file)."""
+    return name_lines(lines, grouping)

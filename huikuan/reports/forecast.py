@@ -67,14 +67,13 @@ from huikuan.receivables.choices import AdjustmentKind
 from huikuan.receivables.models import Adjustment, Allocation, Receipt
 from huikuan.receivables.selectors import by_customer_scope
 from huikuan.reports.errors import ReportErrorCode
+from huikuan.reports.names import name_lines
 
 WEEKS = 13
 MONTHS = 12
 ACCURACY_WEEKS = 13
 DEFAULT_LOOKBACK_DAYS = 365
 MAX_LOOKBACK_DAYS = MAX_OFFSET_DAYS  # ten years: older habits say little, and dates stay in range
-# ids looked up per query when the lines' names are read (far below SQLite's parameter limit)
-LABEL_CHUNK = 500
 DAYS_QUANTUM = Decimal("0.1")
 SHARE_QUANTUM = Decimal("0.0001")
 
@@ -722,30 +721,6 @@ def _past_weeks(scope: _Scope, as_of: dt.date, lookback_days: int, default_curre
     return PastWeeks(as_of, weeks, made_on, currencies)
 
 
-def _ids_present(lines: Iterable[ForecastLine], attribute: str) -> list[int]:
-    return sorted({getattr(line, attribute) for line in lines if getattr(line, attribute) is not None})
-
-
 def label_lines(lines: Sequence[ForecastLine], grouping: str) -> Sequence[ForecastLine]:
-    """Fill ``label`` and ``code`` of the lines to be shown (a page of them, or all for a file), a
-    query per 500 lines."""
-    if grouping == ForecastGrouping.TOTAL:
-        for line in lines:
-            line.label = line.code = line.currency
-        return lines
-    if grouping == ForecastGrouping.OWNER:
-        names = {
-            user.pk: user.get_full_name() or user.username
-            for user in User.objects.filter(pk__in=_ids_present(lines, "owner_id"))
-        }
-        for line in lines:
-            line.label = names.get(line.owner_id, "") if line.owner_id else ""
-        return lines
-    ids = _ids_present(lines, "customer_id")
-    customers: dict[int, tuple[str, str]] = {}
-    for start in range(0, len(ids), LABEL_CHUNK):
-        rows = Customer.objects.filter(pk__in=ids[start : start + LABEL_CHUNK])
-        customers.update((pk, (code, name)) for pk, code, name in rows.values_list("pk", "code", "name"))
-    for line in lines:
-        line.code, line.label = customers.get(line.customer_id or 0, ("", ""))
-    return lines
+    """Fill ``label`` and ``code`` of the lines to be shown (a page of them, or all for a file)."""
+    return name_lines(lines, grouping)

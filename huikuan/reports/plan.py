@@ -36,7 +36,7 @@ from django.utils.translation import gettext_lazy
 
 from huikuan.accounts.models import User
 from huikuan.accounts.scope import restrict
-from huikuan.contracts.models import Contract, Installment, PlannedMonth
+from huikuan.contracts.models import Installment, PlannedMonth
 from huikuan.core.dates import month_start, require_business_date
 from huikuan.core.errors import DomainError
 from huikuan.core.money import ZERO, Cents, from_cents, to_cents
@@ -45,12 +45,11 @@ from huikuan.receivables.models import Allocation, CollectedMonth
 from huikuan.receivables.selectors import by_customer_scope
 from huikuan.reports.errors import ReportErrorCode
 from huikuan.reports.models import CollectionTarget
+from huikuan.reports.names import name_lines
 
 # a plan over more months than three years is no longer read as one table (and a line per customer
 # of 36 months is already 108 amounts)
 MAX_MONTHS = 36
-# ids looked up per query when the lines' names are read (far below SQLite's parameter limit)
-LABEL_CHUNK = 500
 RATE_QUANTUM = Decimal("0.0001")
 
 
@@ -379,42 +378,6 @@ def plan_vs_actual(
     )
 
 
-def _ids_present(lines: Iterable[PlanLine], attribute: str) -> list[int]:
-    return sorted({getattr(line, attribute) for line in lines if getattr(line, attribute) is not None})
-
-
 def label_lines(lines: Sequence[PlanLine], grouping: str) -> Sequence[PlanLine]:
-    """Fill ``label`` and ``code`` of the lines to be shown (a page of them, or all for a file),
-    a query per 500 lines."""
-    if grouping == PlanGrouping.TOTAL:
-        for line in lines:
-            line.label = line.code = line.currency
-    elif grouping == PlanGrouping.OWNER:
-        ids = _ids_present(lines, "owner_id")
-        names: dict[int, tuple[str, str]] = {}
-        for start in range(0, len(ids), LABEL_CHUNK):
-            for user in User.objects.filter(pk__in=ids[start : start + LABEL_CHUNK]):
-                names[user.pk] = (user.username, user.get_full_name() or user.username)
-        for line in lines:
-            line.code, line.label = names.get(line.owner_id or 0, ("", ""))
-    elif grouping == PlanGrouping.CONTRACT:
-        ids = _ids_present(lines, "contract_id")
-        found: dict[int, tuple[str, int, str]] = {}
-        for start in range(0, len(ids), LABEL_CHUNK):
-            contracts = Contract.objects.filter(pk__in=ids[start : start + LABEL_CHUNK])
-            found.update(
-                (pk, (number, customer, name))
-                for pk, number, customer, name in contracts.values_list("pk", "number", "customer_id", "customer__name")
-            )
-        for line in lines:
-            number, customer, name = found.get(line.contract_id or 0, ("", None, ""))
-            line.code, line.customer_id, line.label = number, customer, name
-    else:
-        ids = _ids_present(lines, "customer_id")
-        customers: dict[int, tuple[str, str]] = {}
-        for start in range(0, len(ids), LABEL_CHUNK):
-            rows = Customer.objects.filter(pk__in=ids[start : start + LABEL_CHUNK])
-            customers.update((pk, (code, name)) for pk, code, name in rows.values_list("pk", "code", "name"))
-        for line in lines:
-            line.code, line.label = customers.get(line.customer_id or 0, ("", ""))
-    return lines
+    """Fill ``label`` and ``code`` of the lines to be shown (a page of them, or all for a file)."""
+    return name_lines(lines, grouping)
