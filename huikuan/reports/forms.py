@@ -9,11 +9,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from huikuan.accounts.models import User
-from huikuan.core import money
 from huikuan.core.errors import DomainError
 from huikuan.receivables.figures import DEFAULT_BUCKETS
 from huikuan.reports.aging import AgingSort, Grouping
 from huikuan.reports.buckets import buckets_text, parse_buckets
+from huikuan.reports.views.fields import CurrencyField
 from huikuan.web.forms import DateInput, WorkbenchForm
 
 
@@ -31,7 +31,7 @@ class AgingFilters(WorkbenchForm):
         max_length=100,
         help_text=_("Upper bounds, for example 30, 60, 90, 180, 365"),
     )
-    currency = forms.CharField(label=_("Currency"), required=False, max_length=3)
+    currency = CurrencyField()
     owner = forms.TypedChoiceField(label=_("Owner"), required=False, coerce=int, empty_value=None)
     customer = forms.IntegerField(required=False, widget=forms.HiddenInput())
     sort = forms.ChoiceField(label=_("Sort by"), required=False, choices=AgingSort.choices)
@@ -50,11 +50,3 @@ class AgingFilters(WorkbenchForm):
             return parse_buckets(self.cleaned_data.get("buckets"))
         except DomainError as error:
             raise forms.ValidationError(str(error.message)) from error
-
-    def clean_currency(self) -> str | None:
-        code = (self.cleaned_data.get("currency") or "").strip().upper()
-        if not code:
-            return None
-        if not money.is_supported_currency(code):
-            raise forms.ValidationError(_("Enter a currency code such as CNY or USD."))
-        return code

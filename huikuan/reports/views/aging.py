@@ -10,8 +10,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import InvalidPage, Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import URLPattern, path, reverse
 from django.utils.http import urlencode
@@ -20,15 +19,13 @@ from huikuan.accounts.selectors import users_visible_to
 from huikuan.core.as_of import as_of_from
 from huikuan.core.dates import today
 from huikuan.core.errors import DomainError
-from huikuan.core.paging import LAST_PAGE
 from huikuan.receivables.figures import DEFAULT_BUCKETS
 from huikuan.reports.aging import AgingLine, AgingReport, AgingSort, Grouping, aging_report, label_lines
 from huikuan.reports.buckets import bucket_labels, bucket_ranges, buckets_text
 from huikuan.reports.forms import AgingFilters
 from huikuan.reports.views import documents, report_pages
+from huikuan.reports.views.paging import page_of_lines
 from huikuan.web.requests import page_user
-
-LINES_PER_PAGE = 100
 
 
 def _worklist_link(report: AgingReport, line: AgingLine, column: int) -> str | None:
@@ -111,12 +108,7 @@ def aging(request: HttpRequest) -> HttpResponse:
     page = None
     rows: list[dict[str, Any]] = []
     if report is not None:
-        paginator = Paginator(report.lines, LINES_PER_PAGE)
-        number = request.GET.get("page") or 1
-        try:
-            page = paginator.page(paginator.num_pages if number == LAST_PAGE else number)
-        except InvalidPage as error:
-            raise Http404 from error
+        page = page_of_lines(request, report.lines)
         rows = _rows(request, report, list(label_lines(list(page.object_list), report.grouping)))
     context = {
         "form": form,

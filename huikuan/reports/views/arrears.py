@@ -9,8 +9,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import InvalidPage, Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import URLPattern, path
 
@@ -18,13 +17,11 @@ from huikuan.accounts.selectors import users_visible_to
 from huikuan.core.as_of import as_of_from
 from huikuan.core.dates import today
 from huikuan.core.errors import DomainError
-from huikuan.core.paging import LAST_PAGE
 from huikuan.reports.arrears import ArrearsSort, arrears_ranking, describe
 from huikuan.reports.views import documents, report_pages
 from huikuan.reports.views.arrears_forms import ArrearsFilters
+from huikuan.reports.views.paging import page_of_lines
 from huikuan.web.requests import page_user
-
-LINES_PER_PAGE = 100
 
 
 @login_required
@@ -61,13 +58,8 @@ def arrears(request: HttpRequest) -> HttpResponse:
                 )
             except documents.TooLong as error:
                 messages.error(request, str(error))
-        paginator = Paginator(lines, LINES_PER_PAGE)
-        number = request.GET.get("page") or 1
-        try:
-            page = paginator.page(paginator.num_pages if number == LAST_PAGE else number)
-        except InvalidPage as error:
-            raise Http404 from error
-        first = (page.number - 1) * LINES_PER_PAGE + 1
+        page = page_of_lines(request, lines)
+        first = page.start_index()
         context.update(page=page, rows=describe(list(page.object_list), as_of=as_of, first_rank=first), totals=totals)
     return render(request, "reports/arrears.html", context)
 

@@ -9,14 +9,14 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from huikuan.accounts.models import User
-from huikuan.core import money
 from huikuan.reports.arrears import ArrearsSort
+from huikuan.reports.views.fields import CurrencyField
 from huikuan.web.forms import DateInput, WorkbenchForm
 
 
 class ArrearsFilters(WorkbenchForm):
     as_of = forms.DateField(label=_("As of"), required=False, widget=DateInput())
-    currency = forms.CharField(label=_("Currency"), required=False, max_length=3)
+    currency = CurrencyField()
     owner = forms.TypedChoiceField(label=_("Owner"), required=False, coerce=int, empty_value=None)
     sort = forms.ChoiceField(label=_("Sort by"), required=False, choices=ArrearsSort.choices)
 
@@ -27,9 +27,3 @@ class ArrearsFilters(WorkbenchForm):
             cast(forms.ChoiceField, self.fields["owner"]).choices = [("", _("any")), *choices]
         else:
             del self.fields["owner"]
-
-    def clean_currency(self) -> str | None:
-        code = (self.cleaned_data.get("currency") or "").strip().upper()
-        if code and not money.is_supported_currency(code):
-            raise forms.ValidationError(_("Enter a currency code such as CNY or USD."))
-        return code or None

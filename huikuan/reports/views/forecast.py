@@ -12,8 +12,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import InvalidPage, Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import URLPattern, path, reverse
 from django.utils.http import urlencode
@@ -23,7 +22,6 @@ from huikuan.accounts.selectors import users_visible_to
 from huikuan.core.as_of import as_of_from
 from huikuan.core.dates import today
 from huikuan.core.errors import DomainError
-from huikuan.core.paging import LAST_PAGE
 from huikuan.reports.forecast import (
     DEFAULT_LOOKBACK_DAYS,
     CashForecast,
@@ -37,9 +35,8 @@ from huikuan.reports.forecast import (
 )
 from huikuan.reports.views import forecast_documents, report_pages
 from huikuan.reports.views.forecast_forms import ForecastFilters, ForecastView
+from huikuan.reports.views.paging import page_of_lines
 from huikuan.web.requests import page_user
-
-LINES_PER_PAGE = 100
 
 
 def period_label(period: Period, view: str) -> str:
@@ -214,12 +211,7 @@ def forecast(request: HttpRequest) -> HttpResponse:
         )
     if report is not None:
         periods = _periods(report, view)
-        paginator = Paginator(report.lines, LINES_PER_PAGE)
-        number = request.GET.get("page") or 1
-        try:
-            page = paginator.page(paginator.num_pages if number == LAST_PAGE else number)
-        except InvalidPage as error:
-            raise Http404 from error
+        page = page_of_lines(request, report.lines)
         shown = label_lines(list(page.object_list), report.grouping)
         context.update(
             page=page,

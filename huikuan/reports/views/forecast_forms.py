@@ -10,8 +10,8 @@ from django.db.models import TextChoices
 from django.utils.translation import gettext_lazy as _
 
 from huikuan.accounts.models import User
-from huikuan.core import money
 from huikuan.reports.forecast import DEFAULT_LOOKBACK_DAYS, MAX_LOOKBACK_DAYS, ForecastGrouping
+from huikuan.reports.views.fields import CurrencyField
 from huikuan.web.forms import DateInput, WorkbenchForm
 
 
@@ -24,7 +24,7 @@ class ForecastFilters(WorkbenchForm):
     as_of = forms.DateField(label=_("As of"), required=False, widget=DateInput())
     view = forms.ChoiceField(label=_("Forecast periods"), required=False, choices=ForecastView.choices)
     grouping = forms.ChoiceField(label=_("Group by"), required=False, choices=ForecastGrouping.choices)
-    currency = forms.CharField(label=_("Currency"), required=False, max_length=3)
+    currency = CurrencyField()
     owner = forms.TypedChoiceField(label=_("Owner"), required=False, coerce=int, empty_value=None)
     lookback_days = forms.IntegerField(
         label=_("History, days"),
@@ -43,9 +43,3 @@ class ForecastFilters(WorkbenchForm):
             cast(forms.ChoiceField, self.fields["owner"]).choices = [("", _("any")), *choices]
         else:  # a rep sees only their own customers: nothing to choose
             del self.fields["owner"]
-
-    def clean_currency(self) -> str | None:
-        code = (self.cleaned_data.get("currency") or "").strip().upper()
-        if code and not money.is_supported_currency(code):
-            raise forms.ValidationError(_("Enter a currency code such as CNY or USD."))
-        return code or None

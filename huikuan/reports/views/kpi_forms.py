@@ -8,8 +8,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from huikuan.core import money
 from huikuan.core.dates import in_business_range, month_start, today
+from huikuan.reports.views.fields import CurrencyField
 from huikuan.web.forms import DateInput, WorkbenchForm
 
 # a period of more than ten years is a typing mistake; it would also make the countback meaningless
@@ -26,13 +26,7 @@ def default_period(on: dt.date | None = None) -> tuple[dt.date, dt.date]:
 class KpiFilters(WorkbenchForm):
     start = forms.DateField(label=_("From"), required=False, widget=DateInput())
     end = forms.DateField(label=_("To"), required=False, widget=DateInput())
-    currency = forms.CharField(label=_("Currency"), required=False, max_length=3)
-
-    def clean_currency(self) -> str | None:
-        code = (self.cleaned_data.get("currency") or "").strip().upper()
-        if code and not money.is_supported_currency(code):
-            raise forms.ValidationError(_("Enter a currency code such as CNY or USD."))
-        return code or None
+    currency = CurrencyField()
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

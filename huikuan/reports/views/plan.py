@@ -10,8 +10,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import InvalidPage, Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import URLPattern, path, reverse
 from django.utils.http import urlencode
@@ -20,13 +19,11 @@ from django.views.decorators.http import require_GET
 from huikuan.accounts.roles import Perm
 from huikuan.accounts.selectors import users_visible_to
 from huikuan.core.errors import DomainError
-from huikuan.core.paging import LAST_PAGE
 from huikuan.reports.plan import Period, PlanGrouping, PlanLine, PlanReport, label_lines, plan_vs_actual
 from huikuan.reports.views import plan_documents, report_pages
+from huikuan.reports.views.paging import page_of_lines
 from huikuan.reports.views.plan_forms import PlanFilters
 from huikuan.web.requests import page_user
-
-LINES_PER_PAGE = 100
 
 
 def planned_link(report: PlanReport, line: PlanLine, period: Period) -> str | None:
@@ -118,12 +115,7 @@ def plan(request: HttpRequest) -> HttpResponse:
     page = None
     rows: list[dict[str, Any]] = []
     if report is not None:
-        paginator = Paginator(report.lines, LINES_PER_PAGE)
-        number = request.GET.get("page") or 1
-        try:
-            page = paginator.page(paginator.num_pages if number == LAST_PAGE else number)
-        except InvalidPage as error:
-            raise Http404 from error
+        page = page_of_lines(request, report.lines)
         rows = _rows(request, report, list(label_lines(list(page.object_list), report.grouping)))
     context = {
         "form": form,

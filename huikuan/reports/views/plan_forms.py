@@ -12,9 +12,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from huikuan.accounts.models import User
-from huikuan.core import money
 from huikuan.core.dates import today
 from huikuan.reports.plan import PlanGrouping, PlanPeriod
+from huikuan.reports.views.fields import CurrencyField
 from huikuan.web.forms import AmountField, WorkbenchForm
 
 MONTH_FORMATS = ["%Y-%m", "%Y-%m-%d"]
@@ -50,21 +50,12 @@ def default_range(day: dt.date | None = None) -> tuple[dt.date, dt.date]:
     return dt.date(year, 1, 1), dt.date(year, 12, 1)
 
 
-def clean_currency(value: str | None) -> str | None:
-    code = (value or "").strip().upper()
-    if not code:
-        return None
-    if not money.is_supported_currency(code):
-        raise forms.ValidationError(_("Enter a currency code such as CNY or USD."))
-    return code
-
-
 class PlanFilters(WorkbenchForm):
     first_month = month_field(_("From month"))
     last_month = month_field(_("To month"))
     period = forms.ChoiceField(label=_("Period"), required=False, choices=PlanPeriod.choices)
     grouping = forms.ChoiceField(label=_("Group by"), required=False, choices=PlanGrouping.choices)
-    currency = forms.CharField(label=_("Currency"), required=False, max_length=3)
+    currency = CurrencyField()
     owner = forms.TypedChoiceField(label=_("Owner"), required=False, coerce=int, empty_value=None)
     customer = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput())
 
@@ -78,9 +69,6 @@ class PlanFilters(WorkbenchForm):
             cast(forms.ChoiceField, self.fields["owner"]).choices = [("", _("any")), *choices]
         else:  # a rep sees only their own customers: nothing to choose
             del self.fields["owner"]
-
-    def clean_currency(self) -> str | None:
-        return clean_currency(self.cleaned_data.get("currency"))
 
     def selector_arguments(self) -> dict[str, Any]:
         """The cleaned filters as ``plan.plan_vs_actual``'s arguments, with the defaults: the
@@ -109,10 +97,7 @@ class TargetChoice(WorkbenchForm):
     """Which targets the grid shows: a year and a currency."""
 
     year = forms.IntegerField(label=_("Year"), required=False, min_value=1990, max_value=2099)
-    currency = forms.CharField(label=_("Currency"), required=False, max_length=3)
-
-    def clean_currency(self) -> str | None:
-        return clean_currency(self.cleaned_data.get("currency"))
+    currency = CurrencyField()
 
 
 def cell_name(owner_id: int, month: int) -> str:
