@@ -7,7 +7,7 @@ from rest_framework import serializers
 from rest_framework.fields import empty
 
 from huikuan.api.tools import integer_input, money_output
-from huikuan.core import money
+from huikuan.reports.api.params import CurrencyParam
 from huikuan.reports.forecast import DEFAULT_LOOKBACK_DAYS, MAX_LOOKBACK_DAYS, ForecastGrouping
 
 
@@ -20,7 +20,7 @@ class QueryBooleanField(serializers.BooleanField):
 
 class ForecastQuerySerializer(serializers.Serializer):
     grouping = serializers.ChoiceField(choices=ForecastGrouping.choices, default=ForecastGrouping.TOTAL)
-    currency = serializers.CharField(required=False, allow_blank=True, max_length=3)
+    currency = CurrencyParam()
     owner = integer_input(required=False, min_value=1)
     customer = integer_input(required=False, min_value=1)
     lookback_days = integer_input(
@@ -39,12 +39,6 @@ class ForecastQuerySerializer(serializers.Serializer):
     )
     page = integer_input(required=False, min_value=1, default=1)
     page_size = integer_input(required=False, min_value=1, max_value=1000, default=100)
-
-    def validate_currency(self, value: str) -> str | None:
-        code = value.strip().upper()
-        if code and not money.is_supported_currency(code):
-            raise serializers.ValidationError(_("Enter a currency code such as CNY or USD."))
-        return code or None
 
 
 class ForecastPeriodSerializer(serializers.Serializer):

@@ -10,7 +10,7 @@ from rest_framework import serializers
 from huikuan.accounts.models import User
 from huikuan.accounts.selectors import users_visible_to
 from huikuan.api.tools import VisiblePrimaryKeyRelatedField, integer_input, money_input, money_output
-from huikuan.core import money
+from huikuan.reports.api.params import CurrencyParam
 from huikuan.reports.plan import RATE_QUANTUM, PlanGrouping, PlanPeriod
 
 MONTH_FORMATS = ["%Y-%m", "iso-8601"]
@@ -24,28 +24,16 @@ def month_input(**kwargs: object) -> serializers.DateField:
     return serializers.DateField(input_formats=MONTH_FORMATS, **kwargs)  # type: ignore[arg-type]
 
 
-def _currency(value: str) -> str | None:
-    code = value.strip().upper()
-    if not code:
-        return None
-    if not money.is_supported_currency(code):
-        raise serializers.ValidationError(_("Enter a currency code such as CNY or USD."))
-    return code
-
-
 class PlanQuerySerializer(serializers.Serializer):
     first_month = month_input(required=False, help_text=_("The first month, as 2025-01 (default: January)."))
     last_month = month_input(required=False, help_text=_("The last month, as 2025-12 (default: December)."))
     period = serializers.ChoiceField(choices=PlanPeriod.choices, default=PlanPeriod.MONTH)
     grouping = serializers.ChoiceField(choices=PlanGrouping.choices, default=PlanGrouping.OWNER)
-    currency = serializers.CharField(required=False, allow_blank=True, max_length=3)
+    currency = CurrencyParam()
     owner = integer_input(required=False, min_value=1)
     customer = integer_input(required=False, min_value=1)
     page = integer_input(required=False, min_value=1, default=1)
     page_size = integer_input(required=False, min_value=1, max_value=1000, default=100)
-
-    def validate_currency(self, value: str) -> str | None:
-        return _currency(value)
 
 
 def rate_output(**kwargs: object) -> serializers.DecimalField:
@@ -103,11 +91,8 @@ class PlanReportSerializer(serializers.Serializer):
 
 class TargetQuerySerializer(serializers.Serializer):
     year = integer_input(required=False, min_value=1990, max_value=2099)
-    currency = serializers.CharField(required=False, allow_blank=True, max_length=3)
+    currency = CurrencyParam()
     owner = integer_input(required=False, min_value=1)
-
-    def validate_currency(self, value: str) -> str | None:
-        return _currency(value)
 
 
 class TargetSerializer(serializers.Serializer):

@@ -8,10 +8,10 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from huikuan.api.tools import integer_input, money_output
-from huikuan.core import money
 from huikuan.core.dates import today
 from huikuan.core.errors import DomainError
 from huikuan.reports.aging import AgingSort, Grouping
+from huikuan.reports.api.params import CurrencyParam
 from huikuan.reports.arrears import ArrearsSort
 from huikuan.reports.buckets import parse_buckets
 
@@ -24,7 +24,7 @@ class AgingQuerySerializer(serializers.Serializer):
         max_length=100,
         help_text=_("Upper bounds of the buckets in days overdue, e.g. 30,60,90,180,365 (the default)."),
     )
-    currency = serializers.CharField(required=False, allow_blank=True, max_length=3)
+    currency = CurrencyParam()
     owner = integer_input(required=False, min_value=1)
     customer = integer_input(required=False, min_value=1)
     sort = serializers.ChoiceField(choices=AgingSort.choices, default=AgingSort.TOTAL)
@@ -36,14 +36,6 @@ class AgingQuerySerializer(serializers.Serializer):
             return parse_buckets(value)
         except DomainError as error:
             raise serializers.ValidationError(str(error.message)) from error
-
-    def validate_currency(self, value: str) -> str | None:
-        code = value.strip().upper()
-        if not code:
-            return None
-        if not money.is_supported_currency(code):
-            raise serializers.ValidationError(_("Enter a currency code such as CNY or USD."))
-        return code
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         attrs.setdefault("buckets", parse_buckets(None))
@@ -89,13 +81,7 @@ class StatementQuerySerializer(serializers.Serializer):
     customer = integer_input(min_value=1)
     start = serializers.DateField(input_formats=["%Y-%m-%d"])
     end = serializers.DateField(input_formats=["%Y-%m-%d"])
-    currency = serializers.CharField(required=False, allow_blank=True, max_length=3)
-
-    def validate_currency(self, value: str) -> str | None:
-        code = value.strip().upper()
-        if code and not money.is_supported_currency(code):
-            raise serializers.ValidationError(_("Enter a currency code such as CNY or USD."))
-        return code or None
+    currency = CurrencyParam()
 
 
 class StatementLineSerializer(serializers.Serializer):
@@ -124,17 +110,11 @@ class StatementSerializer(serializers.Serializer):
 
 
 class ArrearsQuerySerializer(serializers.Serializer):
-    currency = serializers.CharField(required=False, allow_blank=True, max_length=3)
+    currency = CurrencyParam()
     owner = integer_input(required=False, min_value=1)
     sort = serializers.ChoiceField(choices=ArrearsSort.choices, default=ArrearsSort.OVERDUE)
     page = integer_input(required=False, min_value=1, default=1)
     page_size = integer_input(required=False, min_value=1, max_value=1000, default=100)
-
-    def validate_currency(self, value: str) -> str | None:
-        code = value.strip().upper()
-        if code and not money.is_supported_currency(code):
-            raise serializers.ValidationError(_("Enter a currency code such as CNY or USD."))
-        return code or None
 
 
 class ArrearsLineSerializer(serializers.Serializer):
@@ -168,14 +148,8 @@ class ArrearsSerializer(serializers.Serializer):
 class KpiQuerySerializer(serializers.Serializer):
     start = serializers.DateField(input_formats=["%Y-%m-%d"])
     end = serializers.DateField(input_formats=["%Y-%m-%d"])
-    currency = serializers.CharField(required=False, allow_blank=True, max_length=3)
+    currency = CurrencyParam()
     trend = serializers.BooleanField(required=False, default=False)
-
-    def validate_currency(self, value: str) -> str | None:
-        code = value.strip().upper()
-        if code and not money.is_supported_currency(code):
-            raise serializers.ValidationError(_("Enter a currency code such as CNY or USD."))
-        return code or None
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if attrs["end"] > today():
