@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -146,3 +146,11 @@ def respond(document: ReportDocument, *, fmt: str) -> HttpResponse:
         response = HttpResponse(xlsx(document), content_type=XLSX_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{document.name}.{fmt}"'
     return response
+
+
+def printed_by(request: HttpRequest | None) -> list[str]:
+    """The line naming who printed a report (none without a signed-in user)."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return []
+    return [_("Printed by %(name)s") % {"name": user.get_full_name() or user.get_username()}]

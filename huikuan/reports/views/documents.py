@@ -16,7 +16,7 @@ from huikuan.reports.arrears import ArrearsLine
 from huikuan.reports.buckets import bucket_labels
 from huikuan.reports.kpis import Kpis, TrendMonth
 from huikuan.reports.statement import Statement
-from huikuan.web.documents import FORMATS, ReportDocument, Sheet, TooLong, respond, text
+from huikuan.web.documents import FORMATS, ReportDocument, Sheet, TooLong, printed_by, respond, text
 
 __all__ = [
     "FORMATS",
@@ -28,14 +28,6 @@ __all__ = [
     "respond",
     "statement_document",
 ]
-
-
-def _signed_by(request: HttpRequest | None) -> list[str]:
-    if request is None:
-        return []
-    user = request.user
-    name = user.get_full_name() or user.get_username() if user.is_authenticated else ""  # type: ignore[union-attr]
-    return [_("Printed by %(name)s") % {"name": name}] if name else []
 
 
 def aging_document(report: AgingReport, *, request: HttpRequest | None = None) -> ReportDocument:
@@ -76,7 +68,7 @@ def aging_document(report: AgingReport, *, request: HttpRequest | None = None) -
     return ReportDocument(
         title=title,
         name=f"aging-{report.as_of.isoformat()}",
-        lines=[_("Grouped by %(grouping)s") % {"grouping": grouping}, *_signed_by(request)],
+        lines=[_("Grouped by %(grouping)s") % {"grouping": grouping}, *printed_by(request)],
         sheets=[Sheet(str(_("Aging")), headers, rows, numeric, totals)],
     )
 
@@ -96,7 +88,7 @@ def statement_document(statement: Statement, *, request: HttpRequest | None = No
         _("Customer: %(name)s (%(code)s)") % {"name": customer.name, "code": customer.code},
         _("Period: %(start)s to %(end)s, in %(currency)s")
         % {"start": statement.start.isoformat(), "end": statement.end.isoformat(), "currency": statement.currency},
-        *_signed_by(request),
+        *printed_by(request),
     ]
     closing = {"amount": text(statement.closing), "currency": statement.currency, "words": closing_words}
     footer = [
@@ -165,7 +157,7 @@ def arrears_document(
     return ReportDocument(
         title=_("Customer arrears as of %(day)s") % {"day": as_of.isoformat()},
         name=f"arrears-{as_of.isoformat()}",
-        lines=_signed_by(request),
+        lines=printed_by(request),
         sheets=[Sheet(str(_("Customer arrears")), headers, rows, frozenset(range(5, 13)) | {0}, total_rows)],
     )
 
@@ -211,7 +203,7 @@ def kpi_document(found: Kpis, months: Sequence[TrendMonth], *, request: HttpRequ
     return ReportDocument(
         title=_("KPIs %(start)s – %(end)s") % {"start": found.start.isoformat(), "end": found.end.isoformat()},
         name=f"kpis-{found.start.isoformat()}-{found.end.isoformat()}",
-        lines=[_("Currency: %(currency)s") % {"currency": found.currency}, *_signed_by(request)],
+        lines=[_("Currency: %(currency)s") % {"currency": found.currency}, *printed_by(request)],
         sheets=[
             Sheet(str(_("KPIs")), [_("KPI"), _("Value"), _("Unit"), _("Note")], rows, frozenset({1})),
             Sheet(str(_("Receivable")), ["", _("Start"), _("End")], figures, frozenset({1, 2})),

@@ -9,17 +9,9 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from huikuan.reports.forecast import CashForecast, ForecastGrouping, ForecastLine, PastWeeks, Period, label_lines
-from huikuan.web.documents import FORMATS, ReportDocument, Sheet, TooLong, respond
+from huikuan.web.documents import FORMATS, ReportDocument, Sheet, TooLong, printed_by, respond
 
 __all__ = ["FORMATS", "TooLong", "forecast_document", "respond"]
-
-
-def _signed_by(request: HttpRequest | None) -> list[str]:
-    if request is None or not request.user.is_authenticated:
-        return []
-    user = request.user
-    name = user.get_full_name() or user.get_username()  # type: ignore[union-attr]  # authenticated: a User
-    return [_("Printed by %(name)s") % {"name": name}] if name else []
 
 
 def _lead_headers(grouping: str, *, compact: bool) -> list[str]:
@@ -120,7 +112,7 @@ def forecast_document(
             if report.past
             else []
         ),
-        *_signed_by(request),
+        *printed_by(request),
     ]
     sheets = [
         _sheet(report, _("13 weeks"), report.weeks, months=False, compact=compact),

@@ -13,7 +13,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from huikuan.reports.plan import Period, PlanCell, PlanGrouping, PlanLine, PlanReport, label_lines
-from huikuan.web.documents import FORMATS, ReportDocument, Sheet, TooLong, respond
+from huikuan.web.documents import FORMATS, ReportDocument, Sheet, TooLong, printed_by, respond
 
 __all__ = ["FORMATS", "TooLong", "plan_document", "respond"]
 
@@ -23,14 +23,6 @@ HUNDRED = Decimal(100)
 def percent(rate: Decimal | None) -> Decimal | None:
     """A rate as a percentage with two places (0.8125 -> 81.25), None where there is none."""
     return None if rate is None else (rate * HUNDRED).quantize(Decimal("0.01"))
-
-
-def _signed_by(request: HttpRequest | None) -> list[str]:
-    if request is None:
-        return []
-    user = request.user
-    name = user.get_full_name() or user.get_username() if user.is_authenticated else ""  # type: ignore[union-attr]
-    return [_("Printed by %(name)s") % {"name": name}] if name else []
 
 
 def _lead(report: PlanReport) -> list[str]:
@@ -116,7 +108,7 @@ def plan_document(report: PlanReport, *, request: HttpRequest | None = None, wid
         name=f"plan-{report.first_month:%Y-%m}-{report.last_month:%Y-%m}",
         lines=[
             _("Grouped by %(grouping)s, %(period)s") % {"grouping": grouping, "period": period_name},
-            *_signed_by(request),
+            *printed_by(request),
         ],
         sheets=[Sheet(str(_("Plan vs actual")), headers, rows, numeric, totals)],
     )
