@@ -39,6 +39,9 @@ class Perm(models.TextChoices):
     # What each owner should collect per month (回款目标) is set by finance, not by the reps whose
     # results it measures: finance managers and administrators (ALL_PERMS) hold it, nobody else.
     TARGET_CHANGE = "target.change", _("Set collection targets")
+    # The thresholds of the risk alerts (风险预警) decide what the whole company is warned about:
+    # finance managers and administrators (ALL_PERMS) set them, everyone else reads them.
+    RISK_CHANGE = "risk.change", _("Set risk alert thresholds")
 
 
 ALL_PERMS = frozenset(Perm)

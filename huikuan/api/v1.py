@@ -9,6 +9,7 @@ from huikuan.contracts.api.views import ContractViewSet, InstallmentViewSet, Mil
 from huikuan.customers.api.views import CustomerViewSet
 from huikuan.periods.api.views import ClosedPeriodViewSet
 from huikuan.receivables.api.views import AdjustmentViewSet, AllocationViewSet, ReceiptViewSet
+from huikuan.reports.api.alert_views import AlertViewSet
 from huikuan.reports.api.forecast_views import ForecastViewSet
 from huikuan.reports.api.plan_views import PlanViewSet
 from huikuan.reports.api.views import AgingViewSet, ArrearsViewSet, KpiViewSet, StatementViewSet
@@ -31,6 +32,7 @@ router.register("reports/statement", StatementViewSet, basename="report-statemen
 router.register("reports/arrears", ArrearsViewSet, basename="report-arrears")
 router.register("reports/kpis", KpiViewSet, basename="report-kpis")
 router.register("reports/forecast", ForecastViewSet, basename="report-forecast")
+router.register("reports/alerts", AlertViewSet, basename="report-alerts")
 
 urlpatterns = [
     path("auth/token/", obtain_token, name="api-token"),

@@ -33,6 +33,7 @@ class AuditAction(models.TextChoices):
     PERIOD_CLOSED = "period.closed", _("Month closed")
     PERIOD_REOPENED = "period.reopened", _("Closed month reopened")
     TARGET_SET = "target.set", _("Collection target set")
+    RISK_THRESHOLDS_SET = "risk.thresholds_set", _("Risk alert thresholds set")
     AUTH_LOCKED_OUT = "auth.locked_out", _("Sign-in locked after repeated failures")
     ADMIN_ADDED = "admin.added", _("Added in the administration")
     ADMIN_CHANGED = "admin.changed", _("Changed in the administration")

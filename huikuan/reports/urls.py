@@ -1,6 +1,6 @@
 """The report pages' addresses: each views module lists its own."""
 
-from huikuan.reports.views import aging, arrears, forecast, kpis, plan, statement, targets
+from huikuan.reports.views import aging, alerts, arrears, forecast, kpis, plan, statement, targets
 
 urlpatterns = [
     *aging.urlpatterns,
@@ -10,4 +10,5 @@ urlpatterns = [
     *plan.urlpatterns,
     *targets.urlpatterns,
     *forecast.urlpatterns,
+    *alerts.urlpatterns,
 ]

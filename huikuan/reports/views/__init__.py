@@ -12,6 +12,7 @@ REPORTS = (
     ("report_arrears", _("Customer arrears")),
     ("report_kpis", _("KPIs")),
     ("report_forecast", _("Cash forecast")),
+    ("report_alerts", _("Risk alerts")),
 )
 
 
