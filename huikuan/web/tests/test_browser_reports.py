@@ -56,5 +56,8 @@ def test_the_reports(visit, make_user, rep_book, other_book):
         if response.status == 404:  # a report not in this build
             continue
         assert response.status == 200, path
+        page.wait_for_load_state("networkidle")  # the parts loaded after the page (htmx)
+        if page.locator("#forecast-chart").count():  # drawn by app.js, from our static plotly.js
+            page.locator("#forecast-chart .main-svg").first.wait_for()
         assert visit.no_sideways_scroll(), (path, visit.too_wide())
         visit.shot(name)
