@@ -676,14 +676,9 @@ def aging_cents(
     return {group: cents for group, cents in by_key.items() if any(cents)}
 
 
-def unapplied_by_customer(receipts: QuerySet[Receipt], as_of: dt.date | None = None) -> dict[tuple[int, str], Decimal]:
-    """Cash received and not allocated on a date, by customer and currency, over any set of
-    receipts (``unapplied_total`` per customer; customers with none are left out)."""
-    return {key: from_cents(cents) for key, cents in unapplied_cents(receipts, as_of).items()}
-
-
 def unapplied_cents(receipts: QuerySet[Receipt], as_of: dt.date | None = None) -> dict[tuple[int, str], int]:
-    """``unapplied_by_customer`` in whole cents."""
+    """Cash received and not allocated on a date, in whole cents, by customer and currency, over any
+    set of receipts (``unapplied_total`` per customer; customers with none are left out)."""
     as_of = as_of or today()
     sums: dict[tuple[int, str], int] = {}
     if uses_maintained_columns(as_of):

@@ -1,8 +1,8 @@
 """The aging report (账龄分析): open amounts on a date in buckets of days overdue, grouped by
 customer, owner, contract or currency, with the unapplied cash beside them and the net.
 
-Built on the one aging computation (``receivables.figures.aging_by``) and the one unapplied-cash
-computation (``figures.unapplied_by_customer``), so its total is the open receivable on the date and
+Built on the one aging computation (``receivables.figures.aging_cents``) and the one unapplied-cash
+computation (``figures.unapplied_cents``), so its total is the open receivable on the date and
 its net total is the customers' balance (DOMAIN.md rule 6). Grouping by owner or currency adds up
 customer lines; grouping by contract has no unapplied cash per line (cash belongs to the customer,
 not to a contract), only in the currency totals."""
