@@ -50,7 +50,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.db import connections
-from django.db.models import BigIntegerField, DateField, Func, IntegerField, Q, QuerySet, Sum, TextChoices, Value
+from django.db.models import BigIntegerField, DateField, Q, QuerySet, Sum, TextChoices, Value
 from django.db.models.functions import Cast
 from django.utils.translation import gettext_lazy as _
 
@@ -60,6 +60,7 @@ from huikuan.contracts.models import Installment
 from huikuan.core.dates import MAX_OFFSET_DAYS, month_start
 from huikuan.core.errors import DomainError
 from huikuan.core.money import Cents, from_cents
+from huikuan.core.sql_dates import DaysBetween, Unindexed
 from huikuan.customers.models import Customer
 from huikuan.customers.selectors import customers_visible_to
 from huikuan.receivables import figures
@@ -91,40 +92,6 @@ class ForecastGrouping(TextChoices):
     TOTAL = "total", _("Total per currency")
     CUSTOMER = "customer", _("Customer")
     OWNER = "owner", _("Owner")
-
-
-class DaysBetween(Func):
-    """``later − earlier`` in whole days, for two date columns: date subtraction on PostgreSQL, the
-    difference of Julian day numbers on SQLite (which keeps dates as ISO text)."""
-
-    arity = 2
-    arg_joiner = " - "
-    template = "(%(expressions)s)"
-    output_field = IntegerField()
-
-    def as_sqlite(self, compiler: Any, connection: Any, **extra_context: Any) -> Any:
-        # julianday() of two dates differs by a whole number, exactly, as a float
-        return self.as_sql(
-            compiler,
-            connection,
-            template="CAST(JULIANDAY(%(expressions)s) AS INTEGER)",
-            arg_joiner=") - JULIANDAY(",
-            **extra_context,
-        )
-
-
-class Unindexed(Func):
-    """A date column that SQLite answers from no index (``COALESCE(column, column)``), for a range
-    most of whose rows are read anyway: it walked the per-customer index and looked up each row.
-    PostgreSQL gets the column itself, whose statistics estimate the range (on the expression it
-    guessed a few rows, and looked up half a million installments one by one: 1.5 s against 1.0)."""
-
-    arity = 1
-    template = "%(expressions)s"
-    output_field = DateField()
-
-    def as_sqlite(self, compiler: Any, connection: Any, **extra_context: Any) -> Any:
-        return self.as_sql(compiler, connection, template="COALESCE(%(expressions)s, %(expressions)s)", **extra_context)
 
 
 @dataclass(frozen=True)

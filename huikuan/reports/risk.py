@@ -53,7 +53,7 @@ from enum import StrEnum
 from typing import Any
 
 from django.conf import settings
-from django.db.models import DateField, FloatField, Func, Min, Q, QuerySet, Sum, TextChoices
+from django.db.models import FloatField, Min, Q, QuerySet, Sum, TextChoices
 from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -64,6 +64,7 @@ from huikuan.accounts.models import Company, User
 from huikuan.contracts.models import Installment
 from huikuan.core.dates import month_start, today
 from huikuan.core.money import Cents, display, from_cents
+from huikuan.core.sql_dates import Unindexed
 from huikuan.customers.models import Customer
 from huikuan.customers.selectors import customers_visible_to
 from huikuan.receivables import figures
@@ -249,27 +250,15 @@ def _overdue_amount(context: _Context, threshold: Decimal) -> list[Alert]:
     return found
 
 
-class _Unindexed(Func):
-    """A date column SQLite answers from no index (``COALESCE(column, column)``). Given the due
-    date's range, SQLite walks the list index of open installments by due date, which holds no
-    customer, and looks up every row in the table (0.7 s for the open items of a million
-    installments); without it, the covering index of open installments the aging reads (0.2 s).
-    PostgreSQL gets the column itself, whose statistics estimate the range."""
-
-    arity = 1
-    template = "%(expressions)s"
-    output_field = DateField()
-
-    def as_sqlite(self, compiler: Any, connection: Any, **extra_context: Any) -> Any:
-        return self.as_sql(compiler, connection, template="COALESCE(%(expressions)s, %(expressions)s)", **extra_context)
-
-
 def _overdue_days(context: _Context, installments: QuerySet[Installment], threshold: int) -> list[Alert]:
     """Customers with an item open on the date and due more than ``threshold`` days before it: the
     MIN(due_date) of just those items, in one grouped query (per part on a past date), finds them
     and the days of their oldest at once."""
     as_of = context.as_of
-    old = installments.alias(due=_Unindexed("due_date")).filter(due__lt=as_of - dt.timedelta(days=threshold))
+    # the due date unindexed on SQLite: given its range, SQLite walks the list index of open
+    # installments by due date, which holds no customer, and looks up every row in the table (0.7 s
+    # for the open items of a million installments); without it, the covering index the aging reads
+    old = installments.alias(due=Unindexed("due_date")).filter(due__lt=as_of - dt.timedelta(days=threshold))
     if figures.uses_maintained_columns(as_of):
         parts = [old.filter(open_amount__gt=0, booked_on__lte=as_of)]
     else:

@@ -58,10 +58,10 @@ from decimal import Decimal as D
 import pytest
 
 from huikuan.contracts.models import Contract, Installment
+from huikuan.core.sql_dates import DaysBetween
 from huikuan.customers.models import Customer
 from huikuan.receivables import figures
 from huikuan.reports.forecast import (
-    DaysBetween,
     ForecastGrouping,
     cash_forecast,
     label_lines,
