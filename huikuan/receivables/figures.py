@@ -23,6 +23,7 @@ from functools import reduce
 from typing import Any, cast
 
 from django.db.models import (
+    BigIntegerField,
     Case,
     Expression,
     F,
@@ -35,7 +36,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Cast, Coalesce
 
 from huikuan.contracts.choices import InstallmentStatus
 from huikuan.contracts.models import Contract, Installment
@@ -49,6 +50,7 @@ from huikuan.receivables.models import Adjustment, Allocation, Receipt
 DEFAULT_BUCKETS = (30, 60, 90, 180, 365)
 CREDIT_KINDS = (AdjustmentKind.CREDIT_NOTE, AdjustmentKind.DISCOUNT)
 CENTS = IntegerField()
+CENTS_TOTAL = BigIntegerField()
 
 
 def _amount(value: Decimal | None) -> Decimal:
@@ -602,15 +604,24 @@ def _add_sums_by_bucket(
     if isinstance(expression, Cents):
         names = [f"b{i}" for i in range(width)]
         bounds = _bucket_bounds(as_of, buckets)
-        sums = {name: Sum(expression, filter=bound) for name, bound in zip(names, bounds, strict=True)}
+        # whole numbers from the database on both (a BIGINT, never NULL: PostgreSQL sums a BIGINT
+        # as a numeric), so that the rows need no conversion in Python
+        sums = {
+            name: Coalesce(Cast(Sum(expression, filter=bound), CENTS_TOTAL), Value(0), output_field=CENTS_TOTAL)
+            for name, bound in zip(names, bounds, strict=True)
+        }
         totals = rows.order_by().values("currency", customer_key=customer).annotate(**sums)
-        for group, currency, *cents in plain_rows(totals.values_list("customer_key", "currency", *names)):
+        found_rows = plain_rows(totals.values_list("customer_key", "currency", *names))
+        if not into:
+            into.update(((group, currency), cents) for group, currency, *cents in found_rows)
+            return
+        for group, currency, *cents in found_rows:
             found = into.get((group, currency))
             if found is None:
-                into[(group, currency)] = [int(c or 0) for c in cents]
+                into[(group, currency)] = cents
             else:
                 for index, value in enumerate(cents):
-                    found[index] += int(value or 0)
+                    found[index] += value
         return
     bucketed = rows.annotate(bucket=_bucket_index(as_of, buckets)).order_by()
     grouped = bucketed.values("currency", "bucket", customer_key=customer).annotate(total=Sum(expression))

@@ -45,7 +45,7 @@ def _amount(cents: int) -> Decimal:
     return Decimal(cents).scaleb(-2)
 
 
-@dataclass
+@dataclass(slots=True)
 class AgingLine:
     """One group's open amounts in one currency, kept in whole cents: not overdue, then each
     bucket of days overdue. ``unapplied_cents`` is None where the group holds no cash of its own
@@ -145,12 +145,12 @@ def aging_report(
     key = "contract_id" if grouping == Grouping.CONTRACT else "customer_id"
     width = len(buckets) + 2
     unapplied = figures.unapplied_cents(receipts, as_of)
-    lines: dict[tuple[int, str], AgingLine] = {}
-    for (group, cur), cents in figures.aging_cents(installments, as_of, buckets, key=key).items():
-        if grouping == Grouping.CONTRACT:
-            lines[(group, cur)] = AgingLine(cur, cents, None, contract_id=group)
-        else:
-            lines[(group, cur)] = AgingLine(cur, cents, 0, customer_id=group)
+    found = figures.aging_cents(installments, as_of, buckets, key=key)
+    # positional arguments: tens of thousands of lines, and keywords cost a tenth of a second
+    if grouping == Grouping.CONTRACT:
+        lines = {key: AgingLine(key[1], cents, None, None, key[0]) for key, cents in found.items()}
+    else:
+        lines = {key: AgingLine(key[1], cents, 0, key[0]) for key, cents in found.items()}
     cash: dict[str, int] = {}
     for (customer, cur), amount in unapplied.items():
         cash[cur] = cash.get(cur, 0) + amount
@@ -159,12 +159,13 @@ def aging_report(
             if line is None:
                 line = lines[(customer, cur)] = AgingLine(cur, [0] * width, 0, customer_id=customer)
             line.unapplied_cents = amount
-    totals: dict[str, AgingLine] = {}
+    by_currency: dict[str, list[list[int]]] = {}
     for line in lines.values():
-        total = totals.get(line.currency)
-        if total is None:
-            total = totals[line.currency] = AgingLine(line.currency, [0] * width, 0)
-        total.cents = [a + b for a, b in zip(total.cents, line.cents, strict=True)]
+        by_currency.setdefault(line.currency, []).append(line.cents)
+    # column sums per currency: one pass in C over tens of thousands of lines
+    totals = {
+        cur: AgingLine(cur, [sum(column) for column in zip(*rows, strict=True)], 0) for cur, rows in by_currency.items()
+    }
     for cur, amount in cash.items():
         totals.setdefault(cur, AgingLine(cur, [0] * width, 0)).unapplied_cents = amount
     grouped = list(lines.values())
@@ -190,13 +191,15 @@ def _by_owner(lines: list[AgingLine], width: int) -> list[AgingLine]:
 
 
 def _sort(lines: list[AgingLine], sort: str) -> None:
+    # the keys read the cents list directly: a property call per line per comparison key cost
+    # a tenth of a second at 40,000 lines
     if sort == AgingSort.OVERDUE:
-        lines.sort(key=lambda line: (line.cents[0] - line.total_cents, -line.total_cents, line.currency))
+        lines.sort(key=lambda line: (line.cents[0] - sum(line.cents), -sum(line.cents), line.currency))
     elif sort == AgingSort.OLDEST:
         # the oldest bucket with money first, then the most in it
-        lines.sort(key=lambda line: tuple(-c for c in reversed(line.cents)))
+        lines.sort(key=lambda line: [-c for c in reversed(line.cents)])
     else:
-        lines.sort(key=lambda line: (-line.total_cents, -(line.unapplied_cents or 0), line.currency))
+        lines.sort(key=lambda line: (-sum(line.cents), -(line.unapplied_cents or 0), line.currency))
 
 
 def label_lines(lines: Sequence[AgingLine], grouping: str) -> Sequence[AgingLine]:
