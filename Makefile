@@ -8,8 +8,9 @@ test:
 	scripts/test
 
 # N=50000 make bench for a quick run; the default loads 1,000,000 installments per database.
+# REUSE=1 times the databases a previous `make bench KEEP=1` left, without loading them again.
 bench:
-	.venv/bin/python bench/run.py --installments $${N:-1000000} $${KEEP:+--keep}
+	.venv/bin/python bench/run.py --installments $${N:-1000000} $${KEEP:+--keep} $${REUSE:+--reuse}
 
 # The lists through HTTP (gunicorn on loopback, token sign-in), p50/p95 per list, filter and page.
 # BENCH_DB names the bench databases; N=50000 for a quick run; REUSE=1 times the databases a

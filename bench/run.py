@@ -50,6 +50,9 @@ def main() -> None:
     )
     parser.add_argument("--output", default=str(ROOT / "bench" / "RESULTS.md"), help="'-' for none")
     parser.add_argument("--keep", action="store_true", help="keep the bench databases afterwards")
+    parser.add_argument(
+        "--reuse", action="store_true", help="time the databases a --keep run (or bench/lists.py) left; no load"
+    )
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
@@ -57,14 +60,16 @@ def main() -> None:
         return
     results = []
     for database in args.databases.split(","):
-        url = prepare_database(database.strip())
+        database = database.strip()
+        url = reused_database(database) if args.reuse else prepare_database(database)
         command = [sys.executable, __file__, "--worker", database, "--installments", str(args.installments)]
         command += ["--repeat", str(args.repeat), "--seed", str(args.seed), "--book", args.book]
-        print(f"== {database}: loading {args.installments:,} installments", flush=True)
+        command += ["--reuse"] if args.reuse else []
+        print(f"== {database}: {'reusing' if args.reuse else 'loading'} {args.installments:,} installments", flush=True)
         result = run_worker(command, url)
         results.append(result)
         print_result(result)
-        if not args.keep:
+        if not args.keep and not args.reuse:
             drop_database(database)
     if args.output != "-":
         output = Path(args.output)
@@ -100,6 +105,17 @@ def prepare_database(database: str, name: str = PG_DATABASE) -> str:
 
         with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as connection:
             connection.execute(f'CREATE DATABASE "{name}"')
+        return f"{PG_SERVER}/{name}"
+    raise SystemExit(f"unknown database {database!r}: use sqlite or postgres")
+
+
+def reused_database(database: str, name: str = PG_DATABASE) -> str:
+    """The URL of a bench database an earlier run left."""
+    if database == "sqlite":
+        if not sqlite_path(name).exists():
+            raise SystemExit(f"no {sqlite_path(name)} to reuse: run `make bench KEEP=1` first")
+        return f"sqlite:///{sqlite_path(name)}"
+    if database == "postgres":
         return f"{PG_SERVER}/{name}"
     raise SystemExit(f"unknown database {database!r}: use sqlite or postgres")
 
@@ -142,18 +158,24 @@ def worker(args: argparse.Namespace) -> dict[str, Any]:
     from huikuan.receivables import figures
 
     call_command("migrate", verbosity=0)
-    started = time.perf_counter()
-    with transaction.atomic():
-        company = demo_company.create_company()
-        staff = demo_company.create_staff(company)
-        demo_company.create_terms(company, staff.finance)
-    counts = bulk_load(company=company, installments=args.installments, seed=args.seed, shape=BOOKS[args.book])
-    load_seconds = time.perf_counter() - started
-    started = time.perf_counter()
-    with connection.cursor() as cursor:
-        # What autovacuum (PostgreSQL) or PRAGMA optimize (SQLite) would do soon after a load.
-        cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
-    analyze_seconds = time.perf_counter() - started
+    load_seconds: float | None = None
+    analyze_seconds: float | None = None
+    if args.reuse:
+        company, finance, counts = _reused(args)
+    else:
+        started = time.perf_counter()
+        with transaction.atomic():
+            company = demo_company.create_company()
+            staff = demo_company.create_staff(company)
+            demo_company.create_terms(company, staff.finance)
+        finance = staff.finance
+        counts = bulk_load(company=company, installments=args.installments, seed=args.seed, shape=BOOKS[args.book])
+        load_seconds = time.perf_counter() - started
+        started = time.perf_counter()
+        with connection.cursor() as cursor:
+            # What autovacuum (PostgreSQL) or PRAGMA optimize (SQLite) would do soon after a load.
+            cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
+        analyze_seconds = time.perf_counter() - started
 
     installments = Installment.objects.filter(company=company)
     biggest = (
@@ -185,7 +207,7 @@ def worker(args: argparse.Namespace) -> dict[str, Any]:
     for as_of in (now, dates[2]):
         add("customer_balance (largest customer)", as_of, lambda as_of=as_of: figures.customer_balance(biggest, as_of))
     open_today = installments.filter(open_amount__gt=0, booked_on__isnull=False).count()
-    reports = time_reports(args, company, staff.finance, biggest)
+    reports = time_reports(args, company, finance, biggest)
     return {
         "database": connection.vendor,
         "server": _server_version(connection),
@@ -276,6 +298,26 @@ def figures_zero() -> Any:
     return ZERO
 
 
+def _reused(args: argparse.Namespace) -> tuple[Any, Any, dict[str, int]]:
+    """The company, its finance manager and the row counts of a database an earlier run loaded."""
+    from huikuan.accounts.models import Company, User
+    from huikuan.accounts.roles import Role
+    from huikuan.contracts.models import Contract, Installment
+    from huikuan.customers.models import Customer
+    from huikuan.receivables.models import Adjustment, Allocation, Receipt
+
+    company = Company.objects.order_by("pk").first()
+    if company is None:
+        raise SystemExit("the bench database is empty: run `make bench KEEP=1` first")
+    finance = User.objects.filter(company=company, role=Role.FINANCE_MANAGER).order_by("pk").first()
+    models = {"customers": Customer, "contracts": Contract, "installments": Installment, "receipts": Receipt,
+              "allocations": Allocation, "adjustments": Adjustment}  # fmt: skip
+    counts = {name: model.objects.filter(company=company).count() for name, model in models.items()}
+    if counts["installments"] != args.installments:
+        raise SystemExit(f"the bench database holds {counts['installments']:,} installments, not {args.installments:,}")
+    return company, finance, counts
+
+
 def sql_aging(company: Any, as_of: dt.date) -> Any:
     """The aging by customer in buckets, as one would write it by hand: as of today from the open
     amounts; as of a past date each booked installment less what was allocated and adjusted by
@@ -355,9 +397,17 @@ def _met(row: dict[str, Any]) -> str:
     return "yes" if row["median"] <= target else "**no**"
 
 
+def _loaded(result: dict[str, Any]) -> str:
+    if result["load_seconds"] is None:
+        return f"{result['installments']:,} installments loaded by an earlier run (--reuse), not timed here"
+    return (
+        f"bulk load of {result['installments']:,} installments {result['load_seconds']:.0f} s "
+        f"(+ {result['analyze_seconds']:.0f} s ANALYZE)"
+    )
+
+
 def print_result(result: dict[str, Any]) -> None:
-    print(f"   {result['server']}: loaded {result['installments']:,} installments in {result['load_seconds']:.1f} s "
-          f"(+ analyze {result['analyze_seconds']:.1f} s); open today: {result['open_today']:,}")  # fmt: skip
+    print(f"   {result['server']}: {_loaded(result)}; open today: {result['open_today']:,}")
     for row in result["rows"]:
         print(f"   {row['query']:<38} {row['as_of']:<22} median {row['median']:.3f} s  best {row['best']:.3f} s")
     for row in result.get("reports", []):
@@ -401,8 +451,7 @@ def markdown(results: list[dict[str, Any]], args: argparse.Namespace) -> str:
     lines += ["", "## Loads and checks", ""]
     for result in results:
         counts = ", ".join(f"{name} {count:,}" for name, count in result["counts"].items())
-        lines.append(f"- {result['server']}: bulk load {result['load_seconds']:.0f} s "
-                     f"(+ {result['analyze_seconds']:.0f} s ANALYZE): {counts}; open today {result['open_today']:,} "
+        lines.append(f"- {result['server']}: {_loaded(result)}: {counts}; open today {result['open_today']:,} "
                      f"({result['open_today'] / result['installments']:.0%} of installments).")  # fmt: skip
         for check in result["checks"]:
             verdict = "equal" if check["equal"] else "**DIFFERENT**"
