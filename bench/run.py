@@ -462,6 +462,7 @@ def markdown(results: list[dict[str, Any]], args: argparse.Namespace) -> str:
 
 
 NOTES = """
+What the report timings mean, and what limits those over their targets: bench/REPORTS.md (by hand).
 Timings are wall-clock seconds of the Python call (query and Decimal conversion included), the best
 and the median of the timed runs after one warm-up run, on a machine shared with other work.
 Each database is analyzed after the load (PostgreSQL: VACUUM ANALYZE, which also sets the
