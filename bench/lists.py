@@ -346,8 +346,8 @@ def markdown(results: list[dict[str, Any]], args: argparse.Namespace) -> str:
         f"Run on {dt.date.today()} with `bench/lists.py --installments {args.installments} --repeat {args.repeat}` "  # noqa: DTZ011
         f"on {platform.machine()} with {os.cpu_count()} cores (nproc), Python {platform.python_version()}, "
         "gunicorn with one worker and one thread on 127.0.0.1, signed in with an API token as the finance "
-        "manager (company-wide scope). The machine's 2 cores were shared with other engineers' builds and "
-        "tests while it ran: treat single slow rows with suspicion and compare p50 with p95.",
+        "manager (company-wide scope). The machine's cores may be shared with other work (the same "
+        "code has moved by 40 % between runs here): treat single slow rows with suspicion and compare p50 with p95.",
         f"Target (issue 11, item 22): {TARGETS}. Deep page: page {DEEP_PAGE} of {PAGE_SIZE} rows "
         "(rows 49,951–50,000), or the last page when the list is shorter.",
         "",
