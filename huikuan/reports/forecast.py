@@ -505,19 +505,26 @@ def _spread(
     }
     fallback = {currency: (h.shift_days, h.due - h.written_off, h.due) for currency, h in scope_habits.items()}
     lines: dict[tuple[Any, str], list[int]] = {}
+    placed = slots.cache  # read inline: a method call per row cost more than the placing
+    # the rows of one customer and currency come together on SQLite (and often on PostgreSQL):
+    # its line and terms are looked up once per run of them, not per row
+    last: tuple[int, str] | None = None
+    line: list[int] = []
+    shift = kept = base = 0
     for customer, currency, due, cents in rows:
         if not cents:
             continue
-        key = (group_of(customer), currency)
-        line = lines.get(key)
-        if line is None:
-            line = lines[key] = [0] * SLOTS
+        if (customer, currency) != last:
+            last = (customer, currency)
+            key = (group_of(customer), currency)
+            found_line = lines.get(key)
+            line = lines[key] = [0] * SLOTS if found_line is None else found_line
+            shift, kept, base = terms.get(last) or fallback.get(currency) or (0, 0, 0)
         if due is None:
             line[NOT_DATED] += cents
             continue
-        shift, kept, base = terms.get((customer, currency)) or fallback.get(currency) or (0, 0, 0)
         expected = cents if kept == base else _half_up(cents * kept, base)
-        week, month = slots(due + shift)
+        week, month = placed.get(due + shift) or slots(due + shift)
         line[week] += expected
         line[month] += expected
         line[NEVER_PAID] += cents - expected
