@@ -76,3 +76,13 @@ def month_start(day: dt.date, months_back: int = 0) -> dt.date:
     negative)."""
     index = day.year * 12 + day.month - 1 - months_back
     return dt.date(index // 12, index % 12 + 1, 1)
+
+
+def month_starts(first: dt.date, last: dt.date) -> list[dt.date]:
+    """The first day of every month from ``first``'s to ``last``'s, both included."""
+    months = []
+    month = month_start(first)
+    while month <= last:
+        months.append(month)
+        month = month_start(month, -1)
+    return months

@@ -445,6 +445,18 @@ def past_parts(installments: QuerySet[Installment], as_of: dt.date) -> list[Summ
     return parts
 
 
+def open_parts(installments: QuerySet[Installment], as_of: dt.date) -> list[QuerySet[Installment]]:
+    """The installments open on a date, in parts each read through one index (``past_parts`` on a
+    past date, each narrowed to what was open then: a part counted for its whole amount is open,
+    the others by their open cents on the date)."""
+    if uses_maintained_columns(as_of):
+        return [installments.filter(open_amount__gt=0, booked_on__lte=as_of)]
+    return [
+        rows if isinstance(expression, Cents) else rows.filter(open_cents__gt=0)
+        for rows, expression in past_parts(installments, as_of)
+    ]
+
+
 @dataclass(frozen=True)
 class ContractFigures:
     amount: Decimal

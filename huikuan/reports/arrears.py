@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from huikuan.accounts.models import User
 from huikuan.contracts.models import Installment
-from huikuan.core.money import ZERO, Cents
+from huikuan.core.money import ZERO
 from huikuan.customers.models import Customer
 from huikuan.receivables import figures
 from huikuan.receivables.models import Receipt
@@ -99,15 +99,7 @@ def describe(lines: Sequence[AgingLine], *, as_of: dt.date, first_rank: int = 1)
     }
     oldest: dict[tuple[int, str], dt.date] = {}
     installments = Installment.objects.filter(customer_id__in=ids, due_date__lt=as_of)
-    if figures.uses_maintained_columns(as_of):
-        parts = [installments.filter(open_amount__gt=0, booked_on__lte=as_of)]
-    else:
-        # a part whose rows count for their whole amount is open; the others by their open cents
-        parts = [
-            rows if isinstance(expression, Cents) else rows.filter(open_cents__gt=0)
-            for rows, expression in figures.past_parts(installments, as_of)
-        ]
-    for rows in parts:
+    for rows in figures.open_parts(installments, as_of):
         for row in rows.order_by().values("customer_id", "currency").annotate(first=Min("due_date")):
             key = (row["customer_id"], row["currency"])
             oldest[key] = min(oldest.get(key, row["first"]), row["first"])

@@ -19,7 +19,7 @@ against 1.5 s at a million installments)."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,7 +27,7 @@ from django.db.models import Q, QuerySet, Sum
 
 from huikuan.accounts.models import User
 from huikuan.contracts.models import Installment
-from huikuan.core.dates import month_start
+from huikuan.core.dates import month_start, month_starts
 from huikuan.core.money import Cents
 from huikuan.core.sql_dates import DaysBetween, MonthOf, MonthOfNextDay, Unindexed
 from huikuan.receivables.choices import AdjustmentKind
@@ -144,7 +144,7 @@ def at_month_ends(*, user: User, currency: str, month_ends: Sequence[dt.date]) -
                 if due_next is None or due_next > month:
                     current -= cents
         ar[day] = MonthEndAr(int(total), int(current))
-    activity = {month: MonthActivity() for month in _months(month_start(first), last)}
+    activity = {month: MonthActivity() for month in month_starts(first, last)}
     for _booked, due_next, effective_in, reversed_in, cents, late in allocations:
         found = activity.get(effective_in)
         if found is not None and due_next is not None and _still_live(effective_in, reversed_in):
@@ -177,9 +177,3 @@ def _add_collected_and_written_off(
         if _still_live(month, reversed_in):
             activity[month].written_off += int(cents)
 
-
-def _months(first: dt.date, last: dt.date) -> Iterable[dt.date]:
-    month = month_start(first)
-    while month <= last:
-        yield month
-        month = month_start(month, -1)

@@ -37,7 +37,7 @@ from django.utils.translation import gettext_lazy
 from huikuan.accounts.models import User
 from huikuan.accounts.scope import restrict
 from huikuan.contracts.models import Installment, PlannedMonth
-from huikuan.core.dates import month_start, require_business_date
+from huikuan.core.dates import month_start, month_starts, require_business_date
 from huikuan.core.errors import DomainError
 from huikuan.core.money import ZERO, Cents, from_cents, to_cents
 from huikuan.customers.models import Customer
@@ -244,13 +244,9 @@ def _kept(
 
 
 def _month_slots(periods: Sequence[Period]) -> dict[dt.date, int]:
-    slots = {}
-    for index, period in enumerate(periods):
-        month = period.starts_on
-        while month <= period.ends_on:
-            slots[month] = index
-            month = month_start(month, -1)
-    return slots
+    return {
+        month: index for index, period in enumerate(periods) for month in month_starts(period.starts_on, period.ends_on)
+    }
 
 
 def _per_period(rows: QuerySet[Any], keys: Sequence[str], date: str, amount: str, periods: list[Period]) -> Sums:

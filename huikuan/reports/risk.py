@@ -63,7 +63,7 @@ from django.utils.translation import gettext_lazy
 from huikuan.accounts.models import Company, User
 from huikuan.contracts.models import Installment
 from huikuan.core.dates import month_start, today
-from huikuan.core.money import Cents, display, from_cents
+from huikuan.core.money import display, from_cents
 from huikuan.core.sql_dates import Unindexed
 from huikuan.customers.models import Customer
 from huikuan.customers.selectors import customers_visible_to
@@ -259,17 +259,8 @@ def _overdue_days(context: _Context, installments: QuerySet[Installment], thresh
     # installments by due date, which holds no customer, and looks up every row in the table (0.7 s
     # for the open items of a million installments); without it, the covering index the aging reads
     old = installments.alias(due=Unindexed("due_date")).filter(due__lt=as_of - dt.timedelta(days=threshold))
-    if figures.uses_maintained_columns(as_of):
-        parts = [old.filter(open_amount__gt=0, booked_on__lte=as_of)]
-    else:
-        # as arrears.describe: a part whose rows count for their whole amount is open; the others
-        # by their open cents on the date
-        parts = [
-            rows if isinstance(expression, Cents) else rows.filter(open_cents__gt=0)
-            for rows, expression in figures.past_parts(old, as_of)
-        ]
     oldest: dict[int, dt.date] = {}
-    for rows in parts:
+    for rows in figures.open_parts(old, as_of):
         grouped = rows.order_by().values_list(figures.unordered("customer_id")).annotate(first=Min("due_date"))
         for customer, first in grouped:
             oldest[customer] = min(oldest.get(customer, first), first)
