@@ -17,6 +17,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from huikuan.accounts import secret_key
+from huikuan.core.mail import email_settings
 
 BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(os.environ.get("HUIKUAN_DATA_DIR", BASE_DIR.parent / "var"))
@@ -72,6 +73,7 @@ INSTALLED_APPS = [
     "huikuan.contracts",
     "huikuan.receivables",
     "huikuan.reports",
+    "huikuan.dunning",
     "huikuan.demo",
     "huikuan.web",
 ]
@@ -256,6 +258,18 @@ SPECTACULAR_SETTINGS = {
 }
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# Email: EMAIL_URL, or EMAIL_HOST and friends, or .eml files in HUIKUAN_DATA_DIR/mail (core/mail.py)
+globals().update(email_settings(os.environ, DATA_DIR))
+
+# Where the workbench is reached from outside: links in emails (a customer's statement) start with it.
+HUIKUAN_BASE_URL = os.environ.get("HUIKUAN_BASE_URL", "http://127.0.0.1:8000")
+# The daily dunning run starts at this local time (TIME_ZONE) on every day the worker is up.
+HUIKUAN_DUNNING_TIME = os.environ.get("HUIKUAN_DUNNING_TIME", "08:00")
+# Text messages: JSON posted to this address, signed with HMAC-SHA256 of the body under the secret
+# (dunning/channels.py); empty: texts fail with "no SMS provider configured".
+HUIKUAN_SMS_URL = os.environ.get("HUIKUAN_SMS_URL", "")
+HUIKUAN_SMS_SECRET = os.environ.get("HUIKUAN_SMS_SECRET", "")
 
 LOGGING = {
     "version": 1,

@@ -42,6 +42,10 @@ class Perm(models.TextChoices):
     # The thresholds of the risk alerts (风险预警) decide what the whole company is warned about:
     # finance managers and administrators (ALL_PERMS) set them, everyone else reads them.
     RISK_CHANGE = "risk.change", _("Set risk alert thresholds")
+    # Dunning policies decide what every customer is sent: finance managers and administrators.
+    DUNNING_POLICY_CHANGE = "dunning.policy", _("Set dunning policies and message templates")
+    # Logging contacts, promises and disputes, pausing a customer's dunning, resending a message
+    COLLECTION_WORK = "dunning.work", _("Log follow-ups, promises and disputes")
 
 
 ALL_PERMS = frozenset(Perm)
@@ -61,11 +65,12 @@ ROLE_PERMS: dict[str, frozenset[str]] = {
             Perm.ALLOCATION_CHANGE,
             Perm.ADJUSTMENT_CHANGE,
             Perm.OWNER_CHANGE,
+            Perm.COLLECTION_WORK,
         }
     ),
-    Role.COLLECTOR: frozenset(),
+    Role.COLLECTOR: frozenset({Perm.COLLECTION_WORK}),
     Role.SALES_REP: frozenset(
-        {Perm.CUSTOMER_CHANGE, Perm.CONTRACT_CHANGE, Perm.RECEIPT_CHANGE, Perm.ALLOCATION_CHANGE}
+        {Perm.CUSTOMER_CHANGE, Perm.CONTRACT_CHANGE, Perm.RECEIPT_CHANGE, Perm.ALLOCATION_CHANGE, Perm.COLLECTION_WORK}
     ),
     Role.AUDITOR: frozenset({Perm.AUDIT_READ}),
 }

@@ -20,10 +20,11 @@ LAYERS: list[set[str]] = [
     {"contracts"},
     {"receivables"},
     {"reports"},
+    {"dunning"},
     {"demo"},
 ]
 RANK = {app: rank for rank, apps in enumerate(LAYERS) for app in apps}
-FRONT_DOOR_PARTS = {"api", "admin", "management", "views", "urls", "forms", "tables", "templatetags"}
+FRONT_DOOR_PARTS = {"api", "admin", "management", "views", "urls", "forms", "tables", "templatetags", "tasks"}
 FRONT_DOOR_MODULES = {"huikuan", "huikuan.api", "huikuan.urls", "huikuan.settings", "huikuan.wsgi", "huikuan.manage"}
 # packages that are front doors as a whole: the API plumbing and the workbench's shared page parts
 FRONT_DOOR_PACKAGES = {"api", "web"}

@@ -1,0 +1,20 @@
+"""Error codes of dunning's refusals."""
+
+from enum import StrEnum
+
+
+class DunningErrorCode(StrEnum):
+    INVALID_TEMPLATE = "invalid_template"
+    NO_POLICY = "no_policy"
+    MESSAGE_NOT_RESENDABLE = "message_not_resendable"
+    INVALID_COLLECTOR = "invalid_collector"
+    LANGUAGE = "invalid_language"
+    NO_STEPS = "no_steps"
+    PAUSE_REASON = "pause_reason_required"
+    POLICY_NAME = "invalid_policy_name"
+    STEP_DAYS = "invalid_step_days"
+    STEP_EMPTY = "step_does_nothing"
+    STEP_FINAL = "final_step_not_last"
+    STEP_IN_USE = "step_in_use"
+    STEP_NAME = "invalid_step_name"
+    STEP_TASK = "invalid_task_assignee"

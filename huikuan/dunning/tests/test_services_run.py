@@ -1,0 +1,147 @@
+"""The daily run as dated scenarios: which steps fall due when, exactly once, grouped per customer."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from huikuan.customers.models import CustomerStatus
+from huikuan.dunning.choices import Channel, MessageKind, MessageStatus, RunStatus
+from huikuan.dunning.models import CollectionTask, CustomerDunning, DunningAction, DunningRun, Message
+from huikuan.dunning.services.run import dunning_run
+from huikuan.receivables.services.allocations import allocation_create
+from huikuan.receivables.services.receipts import receipt_create
+
+pytestmark = pytest.mark.django_db
+
+
+def performed(customer):
+    return sorted(
+        (action.installment.sequence, action.step.days, action.performed_on)
+        for action in DunningAction.objects.filter(customer=customer).select_related("installment", "step")
+    )
+
+
+def test_a_reminder_a_week_before_the_due_date_once(company, policy, debtor):
+    # given the first installment falls due on 10 Feb 2025
+    # when the run goes on 3 Feb, twice
+    first = dunning_run(company=company, as_of=dt.date(2025, 2, 3))
+    second = dunning_run(company=company, as_of=dt.date(2025, 2, 3))
+
+    # then the −7 step was performed once, for the first installment only, with one email
+    assert performed(debtor) == [(1, -7, dt.date(2025, 2, 3))]
+    assert first.counts() == {"customers": 1, "installments": 1, "steps": 1, "messages_email": 1}
+    assert second.counts() == {}
+    email = Message.objects.get(channel=Channel.EMAIL)
+    assert email.to_address == "wang@jiafang.example.com"
+    assert email.status == MessageStatus.QUEUED
+    assert email.subject == "付款提醒：甲方科技有限公司"
+    assert "合同 HT-2025-00001：到期日 2025-02-10，未付 CNY 6,000.00" in email.body
+    assert "合计：CNY 6,000.00（陆仟元整）" in email.body
+    assert [action.step.days for action in email.actions.all()] == [-7]
+    assert DunningRun.objects.filter(status=RunStatus.FINISHED).count() == 2
+
+
+def test_nothing_before_the_first_step(company, policy, debtor):
+    report = dunning_run(company=company, as_of=dt.date(2025, 2, 2))
+    assert report.counts() == {}
+    assert not DunningAction.objects.exists()
+
+
+def test_steps_missed_while_the_worker_was_down_are_caught_up_in_one_message(company, policy, debtor):
+    # given no run happened between 3 Feb and 14 Feb
+    dunning_run(company=company, as_of=dt.date(2025, 2, 3))
+
+    # when the run goes on 14 Feb (first installment 4 days overdue)
+    report = dunning_run(company=company, as_of=dt.date(2025, 2, 14))
+
+    # then the due-date step and the +3 step are both performed, in one email, one text and one
+    # notice to the owner
+    assert performed(debtor) == [
+        (1, -7, dt.date(2025, 2, 3)),
+        (1, 0, dt.date(2025, 2, 14)),
+        (1, 3, dt.date(2025, 2, 14)),
+    ]
+    assert report.counts() == {
+        "customers": 1,
+        "installments": 1,
+        "steps": 2,
+        "messages_email": 1,
+        "messages_sms": 1,
+        "messages_in_app": 1,
+    }
+    email = Message.objects.filter(channel=Channel.EMAIL).latest("pk")
+    assert email.subject == "逾期付款提醒：甲方科技有限公司"
+    assert "已逾期 4 天" in email.body
+    assert sorted(action.step.days for action in email.actions.all()) == [0, 3]
+    sms = Message.objects.get(channel=Channel.SMS)
+    assert sms.to_address == "13800000001"
+    assert [action.step.days for action in sms.actions.all()] == [0]
+    notice = Message.objects.get(channel=Channel.IN_APP)
+    assert notice.recipient_user == debtor.owner
+    assert notice.kind == MessageKind.OWNER_NOTICE
+    assert notice.status == MessageStatus.SENT
+
+
+def test_one_message_per_customer_lists_every_installment(company, policy, debtor):
+    # on 15 Mar: the first installment is 33 days overdue, the second 5 days
+    dunning_run(company=company, as_of=dt.date(2025, 3, 15))
+
+    emails = Message.objects.filter(channel=Channel.EMAIL)
+    assert emails.count() == 1
+    body = emails.get().body
+    assert "到期日 2025-02-10，未付 CNY 6,000.00，已逾期 33 天" in body
+    assert "到期日 2025-03-10，未付 CNY 4,000.00，已逾期 5 天" in body
+    assert "合计：CNY 10,000.00（壹万元整）" in body
+    assert emails.get().has_letter
+    # the +15 step made one task for the owner (no collector is assigned) and +30 escalated
+    task = CollectionTask.objects.get()
+    assert task.assignee == debtor.owner
+    assert task.due_on == dt.date(2025, 3, 15)
+    assert Message.objects.filter(kind=MessageKind.ESCALATION).count() == 1  # the one finance manager
+
+
+def test_the_collector_gets_the_task_when_assigned(company, policy, debtor, collector, manager):
+    from huikuan.dunning.services.policies import customer_dunning_set
+
+    customer_dunning_set(actor=manager, customer=debtor, collector=collector)
+    dunning_run(company=company, as_of=dt.date(2025, 2, 25))
+    assert CollectionTask.objects.get().assignee == collector
+
+
+def test_paid_installments_are_not_dunned(company, policy, debtor, manager):
+    first = debtor.installments.get(sequence=1)
+    receipt = receipt_create(actor=manager, customer=debtor, received_on=dt.date(2025, 2, 1), amount=Decimal("6000.00"))
+    allocation_create(actor=manager, receipt=receipt, installment=first, amount=Decimal("6000.00"))
+
+    dunning_run(company=company, as_of=dt.date(2025, 3, 3))
+
+    assert performed(debtor) == [(2, -7, dt.date(2025, 3, 3))]
+
+
+def test_a_paused_customer_waits_until_the_date_then_catches_up(company, policy, debtor, manager):
+    from huikuan.dunning.services.policies import customer_dunning_set
+
+    customer_dunning_set(actor=manager, customer=debtor, paused_until=dt.date(2025, 2, 20), pause_reason="春节后付款")
+    assert dunning_run(company=company, as_of=dt.date(2025, 2, 19)).counts() == {}
+
+    dunning_run(company=company, as_of=dt.date(2025, 2, 20))
+    assert [days for _seq, days, _on in performed(debtor)] == [-7, 0, 3]
+
+
+def test_credit_hold_and_final_step(company, policy, debtor):
+    dunning_run(company=company, as_of=dt.date(2025, 5, 12))  # first installment 91 days overdue
+    debtor.refresh_from_db()
+    assert debtor.status == CustomerStatus.ON_HOLD
+    assert CustomerDunning.objects.get(customer=debtor).final_on == dt.date(2025, 5, 12)
+    # the case is final: no automatic step afterwards, even for the second installment's later steps
+    assert dunning_run(company=company, as_of=dt.date(2025, 7, 1)).counts() == {}
+
+
+def test_dry_run_shows_and_changes_nothing(company, policy, debtor):
+    report = dunning_run(company=company, as_of=dt.date(2025, 3, 15), dry_run=True)
+    assert report.counts()["steps"] == 5 + 3  # 33 days overdue: −7 to +30; 5 days: −7 to +3
+    assert report.run_id is None
+    assert not DunningAction.objects.exists()
+    assert not Message.objects.exists()
+    assert not DunningRun.objects.exists()
