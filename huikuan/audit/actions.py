@@ -37,6 +37,7 @@ class AuditAction(models.TextChoices):
     DUNNING_RUN = "dunning.run", _("Daily dunning run")
     DUNNING_POLICY_SAVED = "dunning.policy_saved", _("Dunning policy saved")
     CUSTOMER_DUNNING_SET = "customer.dunning_set", _("Customer's dunning settings changed")
+    MESSAGE_RESENT = "dunning.message_resent", _("Message queued again")
     MESSAGE_TEMPLATE_SAVED = "dunning.template_saved", _("Message template saved")
     CUSTOMER_CREDIT_HOLD = "customer.credit_hold", _("Customer put on credit hold")
     AUTH_LOCKED_OUT = "auth.locked_out", _("Sign-in locked after repeated failures")

@@ -39,3 +39,31 @@ def debtor(make_customer, make_contract, rep):
     plan = [("6000.00", dt.date(2025, 2, 10)), ("4000.00", dt.date(2025, 3, 10))]
     make_contract(customer, plan, number="HT-2025-00001")
     return customer
+
+
+@pytest.fixture
+def mailbox(settings):
+    """A real SMTP server on loopback that Django's SMTP backend sends to."""
+    from huikuan.dunning.tests.servers import Mailbox, start_smtp
+
+    box = Mailbox()
+    controller = start_smtp(box)
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", controller.port
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    settings.DEFAULT_FROM_EMAIL = "ar@huikuan.example.com"
+    yield box
+    controller.stop()
+
+
+@pytest.fixture
+def sms_inbox(settings):
+    """A real HTTP server on loopback playing the SMS provider."""
+    from huikuan.dunning.tests.servers import SmsInbox, start_sms
+
+    inbox = SmsInbox()
+    server, url = start_sms(inbox)
+    settings.HUIKUAN_SMS_URL, settings.HUIKUAN_SMS_SECRET = url, "shared-secret"
+    yield inbox
+    server.shutdown()
