@@ -267,8 +267,9 @@ HUIKUAN_BASE_URL = os.environ.get("HUIKUAN_BASE_URL", "http://127.0.0.1:8000")
 # The daily dunning run starts at this local time (TIME_ZONE) on every day the worker is up.
 HUIKUAN_DUNNING_TIME = os.environ.get("HUIKUAN_DUNNING_TIME", "08:00")
 # Text messages: JSON posted to this address, signed with HMAC-SHA256 of the body under the secret
-# (dunning/channels.py); empty: texts fail with "no SMS provider configured".
+# (dunning/channels.py); empty: each text is written to a JSON file in HUIKUAN_DATA_DIR/sms.
 HUIKUAN_SMS_URL = os.environ.get("HUIKUAN_SMS_URL", "")
+HUIKUAN_SMS_FILE_PATH = str(DATA_DIR / "sms")
 HUIKUAN_SMS_SECRET = os.environ.get("HUIKUAN_SMS_SECRET", "")
 
 LOGGING = {

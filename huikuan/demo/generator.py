@@ -148,6 +148,8 @@ class DemoBuilder:
                     "name": names.person_name(rng),
                     "role": rng.choice(names.CONTACT_ROLES),
                     "phone": names.mobile(rng),
+                    # a reserved example domain (RFC 2606): reminders have somewhere to go, and nowhere real
+                    "email": f"c{len(self.customers) + 1:05d}.{index + 1}@customers.huikuan.example",
                     "is_primary": index == 0,
                 }
                 for index in range(rng.choice((1, 1, 2, 2, 3)))

@@ -2,7 +2,7 @@
 text messages through an SMS provider, and in-app notices (written already delivered).
 
 A channel raises ``Transient`` for a failure worth retrying (a server down, a timeout, a 4xx of
-SMTP) and ``Permanent`` for one that will not mend by waiting (an address refused, no provider)."""
+SMTP) and ``Permanent`` for one that will not mend by waiting (an address refused)."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ import json
 import smtplib
 import urllib.error
 import urllib.request
+from pathlib import Path
 from typing import Protocol
 
 from django.conf import settings
@@ -98,14 +99,27 @@ class HttpJsonSms:
             raise Transient(f"{type(error).__name__}: {error}") from error
 
 
-def sms_provider() -> SmsProvider | None:
-    if not settings.HUIKUAN_SMS_URL:
-        return None
-    return HttpJsonSms(settings.HUIKUAN_SMS_URL, settings.HUIKUAN_SMS_SECRET)
+class FileSms:
+    """The embedded default, like email's: each text is written to ``<id>.json`` in a folder (the
+    data directory's ``sms``), the same JSON the HTTP provider would get, so a demo needs no provider."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    def send(self, *, message_id: int, to: str, text: str) -> None:
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            body = json.dumps({"id": message_id, "to": to, "text": text}, ensure_ascii=False, indent=2)
+            (self.folder / f"{message_id}.json").write_text(body + "\n", encoding="utf-8")
+        except OSError as error:
+            raise Transient(f"{type(error).__name__}: {error}") from error
+
+
+def sms_provider() -> SmsProvider:
+    if settings.HUIKUAN_SMS_URL:
+        return HttpJsonSms(settings.HUIKUAN_SMS_URL, settings.HUIKUAN_SMS_SECRET)
+    return FileSms(Path(settings.HUIKUAN_SMS_FILE_PATH))
 
 
 def send_sms(message: Message) -> None:
-    provider = sms_provider()
-    if provider is None:
-        raise Permanent("no SMS provider configured (HUIKUAN_SMS_URL)")
-    provider.send(message_id=message.pk, to=message.to_address, text=message.body)
+    sms_provider().send(message_id=message.pk, to=message.to_address, text=message.body)

@@ -50,7 +50,15 @@ def schedule_tick(now: dt.datetime | None = None) -> list[str]:
     started: list[str] = []
     local = timezone.localtime(now)
     if local.time() >= dunning_time():
+        waiting_runs = {
+            tuple(args_kwargs["args"])
+            for args_kwargs in DBTaskResult.objects.filter(
+                task_path=dunning_run_task.module_path, status=TaskResultStatus.READY
+            ).values_list("args_kwargs", flat=True)
+        }
         for company_id in Company.objects.order_by("pk").values_list("pk", flat=True):
+            if (company_id, local.date().isoformat()) in waiting_runs:
+                continue  # queued and not started: the workers are busy or down, not the run lost
             if scheduled_run_claim(company_id=company_id, business_date=local.date(), now=now):
                 dunning_run_task.enqueue(company_id, local.date().isoformat())
                 started.append(f"run {company_id} {local.date()}")

@@ -18,6 +18,11 @@ LADDER = [
 ]
 
 
+@pytest.fixture(autouse=True)
+def _texts_to_a_temporary_folder(settings, tmp_path):
+    settings.HUIKUAN_SMS_URL, settings.HUIKUAN_SMS_FILE_PATH = "", str(tmp_path / "sms")
+
+
 @pytest.fixture
 def policy(manager, company):
     return policy_save(actor=manager, company=company, name="标准催收", steps=LADDER, is_default=True)

@@ -116,11 +116,26 @@ def test_a_server_that_stays_down_fails_after_the_last_attempt(company, policy, 
     assert (message.status, message.attempts) == (MessageStatus.FAILED, 6)
 
 
-def test_no_sms_provider_fails_the_text_not_the_email(company, policy, debtor, mailbox, settings):
-    settings.HUIKUAN_SMS_URL = ""
+def test_without_an_sms_provider_texts_are_written_to_files(company, policy, debtor, mailbox, settings, tmp_path):
+    settings.HUIKUAN_SMS_URL, settings.HUIKUAN_SMS_FILE_PATH = "", str(tmp_path / "sms")
+    dunning_run(company=company, as_of=dt.date(2025, 2, 10))
+    assert outbox_dispatch().as_dict() == {"sent": 2}
+    sms = Message.objects.get(channel=Channel.SMS)
+    written = json.loads((tmp_path / "sms" / f"{sms.pk}.json").read_text(encoding="utf-8"))
+    assert written == {"id": sms.pk, "to": "13800000001", "text": sms.body}
+
+
+def test_an_sms_provider_that_refuses_fails_the_text(company, policy, debtor, mailbox, sms_inbox):
+    sms_inbox.status = 400
     dunning_run(company=company, as_of=dt.date(2025, 2, 10))
     assert outbox_dispatch().as_dict() == {"sent": 1, "failed": 1}
-    assert "HUIKUAN_SMS_URL" in Message.objects.get(channel=Channel.SMS).last_error
+    assert Message.objects.get(channel=Channel.SMS).last_error == "HTTP 400"
+
+
+def test_an_sms_provider_that_is_down_is_retried(company, policy, debtor, mailbox, sms_inbox):
+    sms_inbox.status = 503
+    dunning_run(company=company, as_of=dt.date(2025, 2, 10))
+    assert outbox_dispatch().as_dict() == {"sent": 1, "retry": 1}
 
 
 def test_a_sender_that_died_leaves_the_message_unknown_until_resent(company, policy, debtor, mailbox, manager):

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from huikuan.accounts.models import Company
 from huikuan.demo import company as demo_company
 from huikuan.demo.bulk import bulk_load
+from huikuan.demo.dunning import create_dunning, first_run
 from huikuan.demo.generator import DemoBuilder
 from huikuan.demo.targets import set_targets
 
@@ -68,6 +69,13 @@ class Command(BaseCommand):
                 seed=options["seed"],
             ).run()
             set_targets(company=company, finance=staff.finance, owners=staff.owners)
+            create_dunning(company, staff)
+        # outside the transaction above: the run commits batch by batch (dunning/services/run.py)
+        report = first_run(company)
+        self.stdout.write(
+            _("Dunning as of today: %(steps)s steps for %(customers)s customers; the worker sends the messages.")
+            % {"steps": report.counts().get("steps", 0), "customers": report.counts().get("customers", 0)}
+        )
         self.stdout.write(
             _(
                 "Created %(customers)s customers, %(contracts)s contracts, %(receipts)s receipts, "
