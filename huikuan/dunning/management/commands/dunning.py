@@ -13,7 +13,7 @@ from huikuan.accounts.models import Company, User
 from huikuan.core.dates import today
 from huikuan.core.errors import DomainError
 from huikuan.dunning.services.outbox import outbox_dispatch
-from huikuan.dunning.services.run import Outcome, RunReport, dunning_run
+from huikuan.dunning.services.run import BATCH, Outcome, RunReport, dunning_run
 
 
 class Command(BaseCommand):
@@ -28,6 +28,9 @@ class Command(BaseCommand):
         run.add_argument(
             "--no-send", action="store_true", help=_("Leave the messages queued for the worker instead of sending now.")
         )
+        run.add_argument(
+            "--batch-size", type=int, default=BATCH, help=_("Customers per transaction (default %(default)s).")
+        )
         commands.add_parser("send", help=_("Send the queued messages that are due."))
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -35,6 +38,8 @@ class Command(BaseCommand):
             self._print_dispatch(outbox_dispatch().as_dict())
             return
         as_of = self._date(options["date"])
+        if options["batch_size"] < 1:
+            raise CommandError(_("The batch size must be at least 1."))
         companies = Company.objects.order_by("code")
         if options["company"]:
             companies = companies.filter(code=options["company"])
@@ -42,7 +47,13 @@ class Command(BaseCommand):
                 raise CommandError(_("No company has the code %(code)s.") % {"code": options["company"]})
         for company in companies:
             try:
-                report = dunning_run(company=company, as_of=as_of, dry_run=options["dry_run"], source="command")
+                report = dunning_run(
+                    company=company,
+                    as_of=as_of,
+                    dry_run=options["dry_run"],
+                    source="command",
+                    batch_size=options["batch_size"],
+                )
             except DomainError as error:
                 raise CommandError(str(error.message)) from error
             self._print_report(company, report)
