@@ -41,6 +41,7 @@ from huikuan.dunning.planning import (
     ladders,
     plan_customers,
 )
+from huikuan.dunning.services.collection import promises_settle
 
 BATCH = 500
 
@@ -72,6 +73,7 @@ class RunReport:
     dry_run: bool
     run_id: int | None = None
     outcomes: list[Outcome] = field(default_factory=list)
+    promises: dict[str, int] = field(default_factory=dict)
 
     def counts(self) -> dict[str, int]:
         counts: Counter[str] = Counter()
@@ -84,6 +86,8 @@ class RunReport:
             counts["tasks"] += len(outcome.tasks)
             counts["credit_holds"] += outcome.credit_hold
             counts["final"] += outcome.final
+        for status, count in self.promises.items():
+            counts[f"promises_{status}"] += count
         return {key: value for key, value in counts.items() if value}
 
 
@@ -107,6 +111,9 @@ def dunning_run(
     report.run_id = run.pk if run else None
     context = _RunContext(company, as_of, found, default)
     try:
+        if run is not None:
+            # first, so that the installments of a broken promise are dunned in this run
+            report.promises = promises_settle(company_id=company.pk, as_of=as_of)
         lowest = earliest_days(found.values())
         customer_ids = [] if lowest is None else candidate_customers(company.pk, as_of, lowest)
         for batch in _batches(customer_ids, batch_size):

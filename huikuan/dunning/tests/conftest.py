@@ -42,7 +42,7 @@ def debtor(make_customer, make_contract, rep):
         contacts=[{"name": "王经理", "email": "wang@jiafang.example.com", "phone": "13800000001", "is_primary": True}],
     )
     plan = [("6000.00", dt.date(2025, 2, 10)), ("4000.00", dt.date(2025, 3, 10))]
-    make_contract(customer, plan, number="HT-2025-00001")
+    make_contract(customer, plan, number="SH-2025-001")
     return customer
 
 

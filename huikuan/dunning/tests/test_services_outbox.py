@@ -70,7 +70,7 @@ def test_the_letter_goes_as_a_pdf_in_chinese(company, policy, debtor, mailbox, s
     assert "催收函" in text
     assert "甲方科技有限公司" in text
     assert "壹万元整" in text
-    assert "HT-2025-00001" in text
+    assert "SH-2025-001" in text
 
 
 def test_a_temporary_refusal_is_retried_later_and_then_sent(company, policy, debtor, mailbox, sms_inbox):

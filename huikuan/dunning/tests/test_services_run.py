@@ -36,7 +36,7 @@ def test_a_reminder_a_week_before_the_due_date_once(company, policy, debtor):
     assert email.to_address == "wang@jiafang.example.com"
     assert email.status == MessageStatus.QUEUED
     assert email.subject == "付款提醒：甲方科技有限公司"
-    assert "合同 HT-2025-00001：到期日 2025-02-10，未付 CNY 6,000.00" in email.body
+    assert "合同 SH-2025-001：到期日 2025-02-10，未付 CNY 6,000.00" in email.body
     assert "合计：CNY 6,000.00（陆仟元整）" in email.body
     assert [action.step.days for action in email.actions.all()] == [-7]
     assert DunningRun.objects.filter(status=RunStatus.FINISHED).count() == 2
