@@ -6,6 +6,7 @@ from typing import Any
 
 from django.http import HttpRequest
 
+from huikuan.dunning.selectors import unread_count
 from huikuan.web import navigation
 
 
@@ -13,4 +14,4 @@ def workbench(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    return {"nav_items": navigation.items_for(user, request.path)}
+    return {"nav_items": navigation.items_for(user, request.path), "unread_notices": unread_count(user)}

@@ -27,6 +27,7 @@ SECTIONS = (
     Section("customer_list", _("Customers")),
     Section("contract_list", _("Contracts")),
     Section("receipt_list", _("Receipts")),
+    Section("collections_worklist", _("Collections"), prefix="/collections/"),
     Section("report_aging", _("Reports"), prefix="/reports/"),
     Section("settings", _("Settings"), perm=Perm.TERMS_CHANGE),
 )

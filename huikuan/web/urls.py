@@ -14,4 +14,5 @@ urlpatterns = [
     path("", include("huikuan.receivables.urls")),
     path("", include("huikuan.reports.urls")),
     path("", include("huikuan.terms.urls")),
+    path("", include("huikuan.dunning.urls")),
 ]

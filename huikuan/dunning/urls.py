@@ -1,0 +1,21 @@
+"""The collection pages' addresses (names are global: see huikuan/web/DESIGN.md)."""
+
+from django.urls import URLPattern, path
+
+from huikuan.dunning.views import customer, messages, policies, worklist
+
+urlpatterns: list[URLPattern] = [
+    path("collections/", worklist.collections_worklist, name="collections_worklist"),
+    path("collections/tasks/<int:pk>/done/", worklist.task_done, name="task_done"),
+    path("customers/<int:pk>/collections/", customer.customer_collections_page, name="customer_collections"),
+    path("collections/promises/<int:pk>/cancel/", customer.promise_cancel_page, name="promise_cancel"),
+    path("collections/disputes/<int:pk>/resolve/", customer.dispute_resolve_page, name="dispute_resolve"),
+    path("collections/messages/", messages.message_list, name="message_list"),
+    path("collections/messages/<int:pk>/", messages.message_detail, name="message_detail"),
+    path("collections/messages/<int:pk>/letter.pdf", messages.message_letter, name="message_letter"),
+    path("collections/messages/<int:pk>/resend/", messages.message_resend_page, name="message_resend"),
+    path("collections/inbox/", messages.inbox_page, name="inbox"),
+    path("collections/policies/", policies.policy_list, name="policy_list"),
+    path("collections/policies/new/", policies.policy_edit, name="policy_create"),
+    path("collections/policies/<int:pk>/", policies.policy_edit, name="policy_edit"),
+]
