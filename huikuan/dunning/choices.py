@@ -10,13 +10,6 @@ class TaskAssignee(models.TextChoices):
     COLLECTOR = "collector", _("The customer's collector")
 
 
-class FeeKind(models.TextChoices):
-    NONE = "", _("No fee")
-    FIXED = "fixed", _("Fixed fee")
-    PERCENT = "percent", _("Percentage of the overdue amount")
-    INTEREST = "interest", _("Late-payment interest at a yearly rate")
-
-
 class Channel(models.TextChoices):
     EMAIL = "email", _("Email")
     SMS = "sms", _("SMS")
@@ -29,7 +22,6 @@ class MessageKind(models.TextChoices):
     CUSTOMER_REMINDER = "customer_reminder", _("Reminder to the customer")
     OWNER_NOTICE = "owner_notice", _("Notice to the owner")
     ESCALATION = "escalation", _("Escalation to finance")
-    STAFF_DIGEST = "staff_digest", _("Digest for the owner")
 
 
 class MessageStatus(models.TextChoices):

@@ -4,6 +4,7 @@ change nothing, and scope by address."""
 import datetime as dt
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from huikuan.dunning.choices import Channel, MessageStatus, PromiseStatus
@@ -22,8 +23,9 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def signed_in(client):
+def signed_in():
     def sign_in(user):
+        client = Client(HTTP_ACCEPT_LANGUAGE="en")
         client.force_login(user)
         return client
 
@@ -47,7 +49,7 @@ def test_the_worklist_ranks_overdue_customers_and_lists_my_tasks(
     text = page.content.decode()
     assert "甲方科技有限公司" in text
     assert "乙方贸易有限公司" not in text
-    assert "Follow up 甲方科技有限公司" in text  # the +15 step's task, for the owner
+    assert "跟进 甲方科技有限公司" in text  # the +15 step's task, for the owner (titled in their language)
     # the manager sees both, the larger amount × days first
     text = signed_in(manager).get(reverse("collections_worklist")).content.decode()
     assert text.index("甲方科技有限公司") < text.index("乙方贸易有限公司")

@@ -73,10 +73,11 @@ def test_a_broken_promise_makes_one_task_and_dunning_resumes(company, policy, de
     assert report.counts()["promises_broken"] == 1
     task = CollectionTask.objects.get(kind=TaskKind.BROKEN_PROMISE)
     assert task.assignee == collector
-    assert task.title == "Broken promise: 甲方科技有限公司 promised CNY 6,000.00 by 2025-02-20"
-    notice = Message.objects.get(channel=Channel.IN_APP, subject__startswith="Broken promise")
+    # in the owner's language: theirs is not set, so the company's default, Chinese
+    assert task.title == "承诺未兑现：甲方科技有限公司 承诺于 2025-02-20 前支付 CNY 6,000.00"
+    notice = Message.objects.get(channel=Channel.IN_APP, subject__startswith="承诺未兑现")
     assert notice.recipient_user == rep
-    assert notice.body == "Received from the day of the promise to 2025-02-20: CNY 1,000.00."
+    assert notice.body == "自承诺之日至 2025-02-20 收到：CNY 1,000.00。"
     # the promise no longer holds: the steps that fell due meanwhile are performed on 21 Feb
     assert steps_of(first) == [-7, 0, 3]
 

@@ -163,4 +163,5 @@ def test_a_customer_without_an_email_gets_a_failed_message_in_the_log(company, p
     dunning_run(company=company, as_of=dt.date(2025, 2, 3))
     message = Message.objects.get(customer=customer)
     assert message.status == MessageStatus.FAILED
-    assert message.last_error == "The customer has no contact with an email address."
+    # written in the company's language, as the customer's message is
+    assert message.last_error == "该客户没有填写电子邮箱的联系人。"
