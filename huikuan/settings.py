@@ -266,6 +266,8 @@ globals().update(email_settings(os.environ, DATA_DIR))
 HUIKUAN_BASE_URL = os.environ.get("HUIKUAN_BASE_URL", "http://127.0.0.1:8000")
 # The daily dunning run starts at this local time (TIME_ZONE) on every day the worker is up.
 HUIKUAN_DUNNING_TIME = os.environ.get("HUIKUAN_DUNNING_TIME", "08:00")
+# Owners' daily digest: what falls due within this many days (and what became overdue since the last one).
+HUIKUAN_DIGEST_DAYS = env_int("HUIKUAN_DIGEST_DAYS", 7, minimum=0)
 # Text messages: JSON posted to this address, signed with HMAC-SHA256 of the body under the secret
 # (dunning/channels.py); empty: each text is written to a JSON file in HUIKUAN_DATA_DIR/sms.
 HUIKUAN_SMS_URL = os.environ.get("HUIKUAN_SMS_URL", "")

@@ -22,6 +22,7 @@ class MessageKind(models.TextChoices):
     CUSTOMER_REMINDER = "customer_reminder", _("Reminder to the customer")
     OWNER_NOTICE = "owner_notice", _("Notice to the owner")
     ESCALATION = "escalation", _("Escalation to finance")
+    OWNER_DIGEST = "owner_digest", _("Digest for the owner")
 
 
 class MessageStatus(models.TextChoices):

@@ -446,3 +446,25 @@ class MessageTemplate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_key_display()} ({self.language})"
+
+
+class OwnerDigest(models.Model):
+    """The digest one owner was sent for one business date: what falls due soon and what became
+    overdue among their customers' installments. Unique per owner and date: sent once."""
+
+    company = models.ForeignKey("accounts.Company", on_delete=models.PROTECT, verbose_name=_("company"))
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("owner")
+    )
+    business_date = models.DateField(_("business date"))
+    due_soon = models.PositiveIntegerField(_("falling due"))
+    became_overdue = models.PositiveIntegerField(_("became overdue"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("owner digest")
+        verbose_name_plural = _("owner digests")
+        constraints = [models.UniqueConstraint(fields=["owner", "business_date"], name="owner_digest_once_a_day")]
+
+    def __str__(self) -> str:
+        return f"{self.owner_id} {self.business_date}"

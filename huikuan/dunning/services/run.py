@@ -42,6 +42,7 @@ from huikuan.dunning.planning import (
     plan_customers,
 )
 from huikuan.dunning.services.collection import promises_settle
+from huikuan.dunning.services.digests import digests_send
 
 BATCH = 500
 
@@ -74,6 +75,7 @@ class RunReport:
     run_id: int | None = None
     outcomes: list[Outcome] = field(default_factory=list)
     promises: dict[str, int] = field(default_factory=dict)
+    digests: int = 0
 
     def counts(self) -> dict[str, int]:
         counts: Counter[str] = Counter()
@@ -86,6 +88,7 @@ class RunReport:
             counts["tasks"] += len(outcome.tasks)
             counts["credit_holds"] += outcome.credit_hold
             counts["final"] += outcome.final
+        counts["owner_digests"] += self.digests
         for status, count in self.promises.items():
             counts[f"promises_{status}"] += count
         return {key: value for key, value in counts.items() if value}
@@ -121,6 +124,8 @@ def dunning_run(
                 report.outcomes += [context.outcome(plan) for plan in context.plans(batch)]
             else:
                 report.outcomes += _perform_batch(run, context, batch)
+        if run is not None:
+            report.digests = digests_send(company_id=company.pk, as_of=as_of, run_id=run.pk)
     except Exception as error:
         if run is not None:
             DunningRun.objects.filter(pk=run.pk).update(

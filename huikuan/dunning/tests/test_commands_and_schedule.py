@@ -43,7 +43,7 @@ def test_run_records_and_sends_to_files_by_default(company, policy, debtor, sett
     assert "Sending: 1 sent, 0 to retry, 0 failed, 0 unknown" in output
     [eml] = (tmp_path / "mail").glob("*.eml")
     assert "wang@jiafang.example.com" in eml.read_text()
-    assert Message.objects.get().status == MessageStatus.SENT
+    assert Message.objects.get(channel="email").status == MessageStatus.SENT
     # again: nothing is due any more
     assert "No step is due." in run_command("run", "--date", "2025-02-03")
 
@@ -100,6 +100,7 @@ def test_a_finished_run_is_not_started_again(company, policy, debtor):
         "installments": 1,
         "steps": 1,
         "messages_email": 1,
+        "owner_digests": 1,
     }
     assert queued(dispatch_outbox_task).count() == 1
     assert schedule_tick(at(day, 8) + RETRY_AFTER * 3) == []

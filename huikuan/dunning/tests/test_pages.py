@@ -212,7 +212,7 @@ def test_the_inbox_counts_unread_notices(signed_in, company, policy, debtor, rep
     client = signed_in(rep)
     home = client.get(reverse("home")).content.decode()
     assert 'data-testid="inbox"' in home
-    notice = Message.objects.get(channel=Channel.IN_APP)
+    notice = Message.objects.get(channel=Channel.IN_APP, kind="owner_notice")
     page = client.get(reverse("inbox")).content.decode()
     assert notice.subject in page
     client.get(reverse("message_detail", args=[notice.pk]))

@@ -79,7 +79,7 @@ def test_a_temporary_refusal_is_retried_later_and_then_sent(company, policy, deb
     now = timezone.now()
 
     assert outbox_dispatch(now=now).as_dict() == {"retry": 1}
-    message = Message.objects.get()
+    message = Message.objects.get(channel=Channel.EMAIL)
     assert message.status == MessageStatus.QUEUED
     assert message.next_attempt_at == now + dt.timedelta(minutes=1)
     assert "451" in message.last_error
@@ -98,7 +98,7 @@ def test_a_permanent_refusal_fails_with_the_reason(company, policy, debtor, mail
     mailbox.answer = "554 Transaction failed"
 
     assert outbox_dispatch().as_dict() == {"failed": 1}
-    message = Message.objects.get()
+    message = Message.objects.get(channel=Channel.EMAIL)
     assert message.status == MessageStatus.FAILED
     assert "554" in message.last_error
 
@@ -112,7 +112,7 @@ def test_a_server_that_stays_down_fails_after_the_last_attempt(company, policy, 
     for hours in range(0, 80, 8):  # long enough for every backoff to pass
         results.append(outbox_dispatch(now=now + dt.timedelta(hours=hours)).as_dict())
     assert results[:6] == [{"retry": 1}] * 5 + [{"failed": 1}]
-    message = Message.objects.get()
+    message = Message.objects.get(channel=Channel.EMAIL)
     assert (message.status, message.attempts) == (MessageStatus.FAILED, 6)
 
 
@@ -141,7 +141,7 @@ def test_an_sms_provider_that_is_down_is_retried(company, policy, debtor, mailbo
 def test_a_sender_that_died_leaves_the_message_unknown_until_resent(company, policy, debtor, mailbox, manager):
     # given a message claimed by a sender that then died (it never recorded the outcome)
     dunning_run(company=company, as_of=dt.date(2025, 2, 3))
-    message = Message.objects.get()
+    message = Message.objects.get(channel=Channel.EMAIL)
     claimed = timezone.now() - STUCK_AFTER - dt.timedelta(minutes=1)
     Message.objects.filter(pk=message.pk).update(status=MessageStatus.SENDING, claimed_at=claimed, attempts=1)
 

@@ -30,7 +30,8 @@ def test_a_reminder_a_week_before_the_due_date_once(company, policy, debtor):
 
     # then the −7 step was performed once, for the first installment only, with one email
     assert performed(debtor) == [(1, -7, dt.date(2025, 2, 3))]
-    assert first.counts() == {"customers": 1, "installments": 1, "steps": 1, "messages_email": 1}
+    # and the owner got a digest of what falls due within a week
+    assert first.counts() == {"customers": 1, "installments": 1, "steps": 1, "messages_email": 1, "owner_digests": 1}
     assert second.counts() == {}
     email = Message.objects.get(channel=Channel.EMAIL)
     assert email.to_address == "wang@jiafang.example.com"
@@ -69,6 +70,7 @@ def test_steps_missed_while_the_worker_was_down_are_caught_up_in_one_message(com
         "messages_email": 1,
         "messages_sms": 1,
         "messages_in_app": 1,
+        "owner_digests": 1,
     }
     email = Message.objects.filter(channel=Channel.EMAIL).latest("pk")
     assert email.subject == "逾期付款提醒：甲方科技有限公司"
@@ -77,7 +79,7 @@ def test_steps_missed_while_the_worker_was_down_are_caught_up_in_one_message(com
     sms = Message.objects.get(channel=Channel.SMS)
     assert sms.to_address == "13800000001"
     assert [action.step.days for action in sms.actions.all()] == [0]
-    notice = Message.objects.get(channel=Channel.IN_APP)
+    notice = Message.objects.get(channel=Channel.IN_APP, kind=MessageKind.OWNER_NOTICE)
     assert notice.recipient_user == debtor.owner
     assert notice.kind == MessageKind.OWNER_NOTICE
     assert notice.status == MessageStatus.SENT
@@ -145,3 +147,60 @@ def test_dry_run_shows_and_changes_nothing(company, policy, debtor):
     assert not DunningAction.objects.exists()
     assert not Message.objects.exists()
     assert not DunningRun.objects.exists()
+
+
+def test_working_days_only_moves_a_step_past_the_national_day_holiday(manager, company, make_customer, make_contract):
+    from huikuan.dunning.services.policies import policy_save
+
+    policy_save(
+        actor=manager,
+        company=company,
+        name="工作日",
+        steps=[{"days": 7, "name": "逾期提醒", "email_customer": True}],
+        is_default=True,
+        working_days_only=True,
+    )
+    customer = make_customer(contacts=[{"name": "李", "email": "li@example.com"}])
+    make_contract(customer, [("100.00", dt.date(2026, 9, 24))], signed_on=dt.date(2026, 9, 1))
+    # due 24 Sep + 7 days = 1 Oct, the first day of the National Day holiday (1 to 7 Oct 2026)
+    for day in range(1, 8):
+        assert dunning_run(company=company, as_of=dt.date(2026, 10, day)).counts().get("steps") is None, day
+    dunning_run(company=company, as_of=dt.date(2026, 10, 8))  # the first working day after it
+    action = DunningAction.objects.get()
+    assert (action.step_date, action.performed_on) == (dt.date(2026, 10, 8), dt.date(2026, 10, 8))
+
+
+def test_a_weekend_makeup_working_day_counts_as_a_working_day():
+    from huikuan.core.workdays import is_working_day, next_working_day
+
+    assert is_working_day(dt.date(2026, 10, 10))  # a Saturday made a working day (调休)
+    assert not is_working_day(dt.date(2026, 10, 3))
+    assert next_working_day(dt.date(2026, 9, 26)) == dt.date(2026, 9, 28)
+    # a year the calendar does not know yet: weekends only
+    assert next_working_day(dt.date(2099, 1, 3)) == dt.date(2099, 1, 5)
+
+
+def test_the_owners_digest_lists_what_falls_due_and_what_became_overdue_once(
+    company, policy, debtor, make_customer, make_contract, rep, settings
+):
+    from huikuan.dunning.models import OwnerDigest
+
+    settings.HUIKUAN_DIGEST_DAYS = 7
+    rep.email = "rep@huikuan.example.com"
+    rep.save()
+    # 3 Mar: the second installment (10 Mar) falls due within a week; the first has been overdue
+    # since 11 Feb, before the week a first digest looks back on
+    dunning_run(company=company, as_of=dt.date(2025, 3, 3))
+    dunning_run(company=company, as_of=dt.date(2025, 3, 3))
+    digest = Message.objects.get(kind=MessageKind.OWNER_DIGEST, channel=Channel.IN_APP)
+    assert digest.recipient_user == rep
+    assert digest.subject == "您的客户：1 个即将到期，0 个新逾期（2025-03-03）"
+    assert "甲方科技有限公司 SH-2025-001 #2: 2025-03-10 CNY 4,000.00" in digest.body
+    assert Message.objects.get(kind=MessageKind.OWNER_DIGEST, channel=Channel.EMAIL).to_address == rep.email
+    assert OwnerDigest.objects.count() == 1  # the second run wrote none
+
+    # 12 Mar: the second installment became overdue (on 11 Mar) since the last digest
+    dunning_run(company=company, as_of=dt.date(2025, 3, 12))
+    latest = Message.objects.filter(kind=MessageKind.OWNER_DIGEST, channel=Channel.IN_APP).latest("pk")
+    assert latest.subject == "您的客户：0 个即将到期，1 个新逾期（2025-03-12）"
+    assert "新逾期 (1)" in latest.body
