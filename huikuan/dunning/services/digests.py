@@ -76,6 +76,8 @@ def digests_send(*, company_id: int, as_of: dt.date, run_id: int | None = None) 
     soon: dict[int, list[Line]] = defaultdict(list)
     overdue: dict[int, list[Line]] = defaultdict(list)
     for owner_id, customer_id, name, number, sequence, due_date, currency, open_amount in rows:
+        if due_date is None:  # the query asks for due dates in a range: never None here
+            continue
         line = Line(customer_id, name, number, sequence, due_date, currency, money.display(open_amount))
         since = previous.get(owner_id, first_day)
         if due_date >= as_of:
