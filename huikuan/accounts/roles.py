@@ -44,6 +44,8 @@ class Perm(models.TextChoices):
     RISK_CHANGE = "risk.change", _("Set risk alert thresholds")
     # Dunning policies decide what every customer is sent: finance managers and administrators.
     DUNNING_POLICY_CHANGE = "dunning.policy", _("Set dunning policies and message templates")
+    # A dunning fee or late-payment interest is owed only once finance confirms it
+    FEE_CONFIRM = "dunning.fee", _("Confirm or cancel dunning fees and interest")
     # Logging contacts, promises and disputes, pausing a customer's dunning, resending a message
     COLLECTION_WORK = "dunning.work", _("Log follow-ups, promises and disputes")
 

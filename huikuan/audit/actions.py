@@ -43,6 +43,8 @@ class AuditAction(models.TextChoices):
     DISPUTE_OPENED = "dunning.dispute_opened", _("Dispute opened")
     DISPUTE_RESOLVED = "dunning.dispute_resolved", _("Dispute resolved")
     TASK_DONE = "dunning.task_done", _("Collection task done")
+    DUNNING_FEE_CONFIRMED = "dunning.fee_confirmed", _("Dunning fee confirmed")
+    DUNNING_FEE_CANCELLED = "dunning.fee_cancelled", _("Dunning fee waived")
     MESSAGE_RESENT = "dunning.message_resent", _("Message queued again")
     MESSAGE_TEMPLATE_SAVED = "dunning.template_saved", _("Message template saved")
     CUSTOMER_CREDIT_HOLD = "customer.credit_hold", _("Customer put on credit hold")

@@ -98,13 +98,17 @@ def contract_create(
     notes: str = "",
     terms: PaymentTerms | None = None,
     base_date: dt.date | None = None,
+    charges_only: bool = False,
 ) -> Contract:
     """Create a draft contract, numbered from the company's pattern unless given; with ``terms``
-    its plan is made at once. Raises DomainError."""
+    its plan is made at once. ``charges_only``: it bills charges on what the customer owes already
+    (a confirmed dunning fee), not a new sale, so a credit hold does not stop it (a closed customer
+    still does). Raises DomainError."""
     require(actor, Perm.CONTRACT_CHANGE)
     require_company(actor, customer.company_id)
     customer = lock_visible(Customer, actor, customer.pk, related=("company", "owner"), owner="owner")
-    if customer.status != CustomerStatus.ACTIVE:
+    allowed = {CustomerStatus.ACTIVE, CustomerStatus.ON_HOLD} if charges_only else {CustomerStatus.ACTIVE}
+    if customer.status not in allowed:
         raise DomainError(
             ContractErrorCode.CUSTOMER_NOT_ACTIVE, _("The customer is on hold or closed."), field="customer"
         )

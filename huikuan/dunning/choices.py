@@ -10,6 +10,19 @@ class TaskAssignee(models.TextChoices):
     COLLECTOR = "collector", _("The customer's collector")
 
 
+class FeeKind(models.TextChoices):
+    NONE = "", _("No fee")
+    FIXED = "fixed", _("Fixed fee")
+    PERCENT = "percent", _("Percentage of the overdue amount")
+    INTEREST = "interest", _("Late-payment interest at a yearly rate")
+
+
+class FeeStatus(models.TextChoices):
+    PROPOSED = "proposed", _("To confirm")
+    CONFIRMED = "confirmed", _("Confirmed")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
 class Channel(models.TextChoices):
     EMAIL = "email", _("Email")
     SMS = "sms", _("SMS")

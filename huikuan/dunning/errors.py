@@ -20,6 +20,7 @@ class DunningErrorCode(StrEnum):
     POLICY_NAME = "invalid_policy_name"
     STEP_DAYS = "invalid_step_days"
     STEP_EMPTY = "step_does_nothing"
+    STEP_FEE = "invalid_step_fee"
     STEP_FINAL = "final_step_not_last"
     STEP_IN_USE = "step_in_use"
     STEP_NAME = "invalid_step_name"

@@ -12,9 +12,17 @@ from huikuan.accounts.models import User
 from huikuan.contracts.models import Installment
 from huikuan.core import money
 from huikuan.core.dates import today
-from huikuan.dunning.choices import Channel, FollowUpKind, FollowUpOutcome, MessageStatus, TaskAssignee
+from huikuan.dunning.choices import (
+    Channel,
+    FeeKind,
+    FeeStatus,
+    FollowUpKind,
+    FollowUpOutcome,
+    MessageStatus,
+    TaskAssignee,
+)
 from huikuan.dunning.models import DunningPolicy
-from huikuan.web.forms import AmountField, DateInput, StrictIntegerField, WorkbenchForm
+from huikuan.web.forms import AmountField, DateInput, StrictDecimalField, StrictIntegerField, WorkbenchForm
 
 
 def installment_choices(installments: list[Installment]) -> list[tuple[str, str]]:
@@ -107,6 +115,12 @@ class MessageFilters(WorkbenchForm):
     q = forms.CharField(label=_("Customer"), required=False, max_length=100)
 
 
+class FeeFilters(WorkbenchForm):
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", _("To confirm"))] + FeeStatus.choices[1:]
+    )
+
+
 class PolicyForm(WorkbenchForm):
     name = forms.CharField(label=_("Name"), max_length=100)
     is_default = forms.BooleanField(label=_("Default policy"), required=False)
@@ -130,6 +144,8 @@ class StepForm(WorkbenchForm):
     escalate = forms.BooleanField(label=_("Escalate"), required=False)
     credit_hold = forms.BooleanField(label=_("Credit hold"), required=False)
     is_final = forms.BooleanField(label=_("Final"), required=False)
+    fee_kind = forms.ChoiceField(label=_("Fee"), choices=FeeKind.choices, required=False)
+    fee_value = StrictDecimalField(label=_("Fee amount or rate (percent)"), required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

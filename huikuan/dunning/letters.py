@@ -42,11 +42,15 @@ def letter_pdf(message: Message) -> bytes:
             + (f"（{total['in_words']}）" if total["in_words"] else "")
             for total in context["totals"]
         ]
+        charges = [
+            _("%(name)s: %(currency)s %(amount)s (%(basis)s), subject to our confirmation") % fee
+            for fee in context.get("fees", [])
+        ]
         paragraphs = [part.strip() for part in body.split("\n\n") if part.strip()]
         document = pdf.Document(
             title=title or _("Payment demand"),
             lines=paragraphs,
             tables=[("", items)],
-            footer=[*totals, "", context["company"], context["date"]],
+            footer=[*totals, *charges, "", context["company"], context["date"]],
         )
         return pdf.render(document)

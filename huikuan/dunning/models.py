@@ -11,6 +11,8 @@ from huikuan.core.money import currency_field, money_field
 from huikuan.dunning.choices import (
     Channel,
     DisputeStatus,
+    FeeKind,
+    FeeStatus,
     FollowUpKind,
     FollowUpOutcome,
     MessageKind,
@@ -75,6 +77,9 @@ class DunningStep(models.Model):
     is_final = models.BooleanField(
         _("final step"), default=False, help_text=_("Hands the case over (legal, agency): no automatic steps after it.")
     )
+    fee_kind = models.CharField(_("fee"), max_length=10, choices=FeeKind.choices, blank=True, default=FeeKind.NONE)
+    # fixed: an amount in the installments' currency; percent: % of what they owe; interest: % a year
+    fee_value = models.DecimalField(_("fee amount or rate"), max_digits=18, decimal_places=4, default=0)
 
     class Meta:
         verbose_name = _("dunning step")
@@ -85,6 +90,7 @@ class DunningStep(models.Model):
             models.CheckConstraint(
                 condition=Q(days__gte=STEP_DAYS_MIN) & Q(days__lte=STEP_DAYS_MAX), name="dunning_step_days_range"
             ),
+            models.CheckConstraint(condition=Q(fee_value__gte=0), name="dunning_step_fee_gte_0"),
         ]
 
     def __str__(self) -> str:
@@ -468,3 +474,50 @@ class OwnerDigest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.owner_id} {self.business_date}"
+
+
+class DunningFee(models.Model):
+    """A fee or late-payment interest a step charged a customer (催收费用/滞纳金): proposed by the run,
+    shown on the letter, and owed only once a finance user confirms it, which makes it a receivable
+    like any other (a contract of its own with one installment due that day)."""
+
+    company = models.ForeignKey("accounts.Company", on_delete=models.PROTECT, verbose_name=_("company"))
+    customer = models.ForeignKey(
+        "customers.Customer", on_delete=models.PROTECT, related_name="dunning_fees", verbose_name=_("customer")
+    )
+    run = models.ForeignKey(DunningRun, on_delete=models.PROTECT, related_name="fees", verbose_name=_("run"))
+    step = models.ForeignKey(DunningStep, on_delete=models.PROTECT, related_name="+", verbose_name=_("step"))
+    actions = models.ManyToManyField(DunningAction, related_name="fees", verbose_name=_("actions"))
+    currency = currency_field()
+    amount = money_field(_("amount"))
+    basis = models.CharField(_("how it was worked out"), max_length=300)
+    status = models.CharField(_("status"), max_length=10, choices=FeeStatus.choices, default=FeeStatus.PROPOSED)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    reason = models.CharField(_("reason"), max_length=500, blank=True)
+    contract = models.OneToOneField(
+        "contracts.Contract",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="dunning_fee",
+        verbose_name=_("receivable"),
+    )
+
+    class Meta:
+        verbose_name = _("dunning fee")
+        verbose_name_plural = _("dunning fees")
+        ordering = ["-created_at", "-pk"]
+        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="dunning_fee_amount_gt_0")]
+        indexes = [models.Index(fields=["company", "status"], name="dunning_fee_status_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.currency} {self.amount}"

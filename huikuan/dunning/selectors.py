@@ -23,6 +23,7 @@ from huikuan.dunning.models import (
     CustomerDunning,
     Dispute,
     DunningAction,
+    DunningFee,
     DunningPolicy,
     FollowUp,
     Message,
@@ -32,6 +33,10 @@ from huikuan.dunning.models import (
 
 def tasks_visible_to(user: User) -> QuerySet[CollectionTask]:
     return restrict(CollectionTask.objects.all(), user)
+
+
+def fees_visible_to(user: User) -> QuerySet[DunningFee]:
+    return restrict(DunningFee.objects.all(), user)
 
 
 def messages_visible_to(user: User) -> QuerySet[Message]:
@@ -145,6 +150,7 @@ class CustomerCollections:
     messages: list[Message]
     actions: list[DunningAction]
     open_installments: list[Installment]
+    fees: list[DunningFee]
 
 
 def customer_collections(customer: Customer, *, limit: int = 50) -> CustomerCollections:
@@ -165,6 +171,7 @@ def customer_collections(customer: Customer, *, limit: int = 50) -> CustomerColl
             .select_related("step", "installment__contract")
             .order_by("-performed_on", "-pk")[:limit]
         ),
+        fees=list(DunningFee.objects.filter(customer=customer).select_related("step", "contract")[:limit]),
         open_installments=list(
             Installment.objects.filter(customer=customer, open_amount__gt=0, booked_on__isnull=False)
             .select_related("contract")

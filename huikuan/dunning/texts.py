@@ -8,7 +8,7 @@ since emails, texts and letters are plain text."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
@@ -22,6 +22,7 @@ from huikuan.core import money
 from huikuan.core.capitals import amount_in_words
 from huikuan.core.errors import DomainError
 from huikuan.dunning.errors import DunningErrorCode
+from huikuan.dunning.fees import PlannedFee
 from huikuan.dunning.models import MessageTemplate
 from huikuan.dunning.planning import CustomerPlan
 
@@ -38,6 +39,7 @@ VARIABLES: dict[str, str] = {
     "items": "the installments: contract, label, due_date, days_overdue, overdue, open_amount, currency",
     "totals": "per currency: currency, amount, in_words (大写金额)",
     "overdue": "true when any item is overdue",
+    "fees": "fees and interest charged (to be confirmed): name, currency, amount, basis",
     "statement_link": "the address of the customer's statement",
 }
 
@@ -85,7 +87,9 @@ def _amount_words(amount: Decimal, currency: str) -> str:
     return amount_in_words(amount) if currency == "CNY" else ""
 
 
-def customer_context(plan: CustomerPlan, *, company: str, as_of: dt.date, statement_link: str) -> dict[str, Any]:
+def customer_context(
+    plan: CustomerPlan, *, company: str, as_of: dt.date, statement_link: str, fees: Sequence[PlannedFee] = ()
+) -> dict[str, Any]:
     """The variables of a customer's message, as plain JSON-ready values (stored with the message)."""
     items = [
         {
@@ -113,5 +117,10 @@ def customer_context(plan: CustomerPlan, *, company: str, as_of: dt.date, statem
         "items": items,
         "totals": totals,
         "overdue": any(item["overdue"] for item in items),
+        # proposed: owed once finance confirms them
+        "fees": [
+            {"name": fee.step.name, "currency": fee.currency, "amount": money.display(fee.amount), "basis": fee.basis}
+            for fee in fees
+        ],
         "statement_link": statement_link,
     }

@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, path
 
-from huikuan.dunning.views import customer, messages, policies, worklist
+from huikuan.dunning.views import customer, fees, messages, policies, worklist
 
 urlpatterns: list[URLPattern] = [
     path("collections/", worklist.collections_worklist, name="collections_worklist"),
@@ -15,6 +15,9 @@ urlpatterns: list[URLPattern] = [
     path("collections/messages/<int:pk>/letter.pdf", messages.message_letter, name="message_letter"),
     path("collections/messages/<int:pk>/resend/", messages.message_resend_page, name="message_resend"),
     path("collections/inbox/", messages.inbox_page, name="inbox"),
+    path("collections/fees/", fees.fee_list, name="fee_list"),
+    path("collections/fees/<int:pk>/confirm/", fees.fee_confirm_page, name="fee_confirm"),
+    path("collections/fees/<int:pk>/waive/", fees.fee_cancel_page, name="fee_waive"),
     path("collections/policies/", policies.policy_list, name="policy_list"),
     path("collections/policies/new/", policies.policy_edit, name="policy_create"),
     path("collections/policies/<int:pk>/", policies.policy_edit, name="policy_edit"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -16,12 +17,13 @@ from huikuan.accounts.roles import Perm
 from huikuan.accounts.scope import require, require_company, require_visible
 from huikuan.audit import services as audit
 from huikuan.audit.actions import AuditAction
+from huikuan.core import money
 from huikuan.core.dates import require_business_date
 from huikuan.core.errors import DomainError
 from huikuan.core.locking import for_update
 from huikuan.customers.models import Customer
 from huikuan.dunning import texts
-from huikuan.dunning.choices import TaskAssignee, TemplateKey
+from huikuan.dunning.choices import FeeKind, TaskAssignee, TemplateKey
 from huikuan.dunning.errors import DunningErrorCode as Code
 from huikuan.dunning.models import (
     STEP_DAYS_MAX,
@@ -33,6 +35,7 @@ from huikuan.dunning.models import (
     MessageTemplate,
 )
 
+STEP_FEE_FIELDS = ("fee_kind", "fee_value")
 STEP_FLAGS = ("email_customer", "sms_customer", "notify_owner", "letter", "escalate", "credit_hold", "is_final")
 
 
@@ -63,13 +66,41 @@ def _clean_steps(steps: Sequence[Mapping[str, Any]]) -> list[DunningStep]:
         if task_for not in TaskAssignee.values:
             raise DomainError(Code.STEP_TASK, _("Choose who the task is for."), field=f"{where}.task_for")
         flags = {flag: bool(data.get(flag, False)) for flag in STEP_FLAGS}
-        if not (any(flags.values()) or task_for):
+        fee_kind, fee_value = _clean_fee(data, where)
+        if not (any(flags.values()) or task_for or fee_kind):
             raise DomainError(Code.STEP_EMPTY, _("A step must do at least one thing."), field=f"{where}.name")
-        cleaned.append(DunningStep(days=days, name=name, task_for=task_for, **flags))
+        cleaned.append(
+            DunningStep(days=days, name=name, task_for=task_for, fee_kind=fee_kind, fee_value=fee_value, **flags)
+        )
     cleaned.sort(key=lambda step: step.days)
     if any(step.is_final for step in cleaned[:-1]):
         raise DomainError(Code.STEP_FINAL, _("Only the last step can be final."), field="steps")
     return cleaned
+
+
+FEE_RATE_LIMIT = Decimal(100)
+
+
+def _clean_fee(data: Mapping[str, Any], where: str) -> tuple[str, Decimal]:
+    kind = data.get("fee_kind") or ""
+    if kind not in FeeKind.values:
+        raise DomainError(Code.STEP_FEE, _("Choose a kind of fee."), field=f"{where}.fee_kind")
+    if not kind:
+        return "", Decimal(0)
+    raw = data.get("fee_value")
+    try:
+        value = Decimal(str(raw)) if raw is not None and raw != "" else Decimal(0)
+    except ArithmeticError:
+        value = Decimal(-1)
+    if not value.is_finite() or value <= 0:
+        raise DomainError(Code.STEP_FEE, _("Give the fee a positive amount or rate."), field=f"{where}.fee_value")
+    if kind == FeeKind.FIXED:
+        return kind, money.validate_amount(value, settings.HUIKUAN_DEFAULT_CURRENCY, field=f"{where}.fee_value")
+    if value > FEE_RATE_LIMIT or value != value.quantize(Decimal("0.0001")):
+        raise DomainError(
+            Code.STEP_FEE, _("A rate is a percentage up to 100, with at most 4 decimals."), field=f"{where}.fee_value"
+        )
+    return kind, value
 
 
 @transaction.atomic
@@ -153,6 +184,7 @@ def _describe(policy: DunningPolicy) -> dict[str, Any]:
         "steps": [
             {"days": step.days, "name": step.name, "task_for": step.task_for}
             | {flag: getattr(step, flag) for flag in STEP_FLAGS}
+            | {"fee_kind": step.fee_kind, "fee_value": str(step.fee_value.normalize())}
             for step in policy.steps.order_by("days")
         ],
     }

@@ -31,7 +31,8 @@ from huikuan.customers.models import Customer
 from huikuan.customers.services import customers_hold
 from huikuan.dunning import texts
 from huikuan.dunning.choices import Channel, MessageKind, MessageStatus, RunStatus, TaskKind, TemplateKey
-from huikuan.dunning.models import CollectionTask, CustomerDunning, DunningAction, DunningRun, Message
+from huikuan.dunning.fees import PlannedFee, fees_of
+from huikuan.dunning.models import CollectionTask, CustomerDunning, DunningAction, DunningFee, DunningRun, Message
 from huikuan.dunning.planning import (
     CustomerPlan,
     Ladder,
@@ -65,6 +66,7 @@ class Outcome:
     tasks: list[PlannedTask] = field(default_factory=list)
     credit_hold: bool = False
     final: bool = False
+    fees: list[PlannedFee] = field(default_factory=list)
 
 
 @dataclass
@@ -88,6 +90,7 @@ class RunReport:
             counts["tasks"] += len(outcome.tasks)
             counts["credit_holds"] += outcome.credit_hold
             counts["final"] += outcome.final
+            counts["fees"] += len(outcome.fees)
         counts["owner_digests"] += self.digests
         for status, count in self.promises.items():
             counts[f"promises_{status}"] += count
@@ -162,11 +165,14 @@ class _RunContext:
 
     def outcome(self, plan: CustomerPlan) -> Outcome:
         outcome = Outcome(plan)
+        with translation.override(plan.settings.language):
+            outcome.fees = fees_of(plan)
         context = texts.customer_context(
             plan,
             company=self.company.name,
             as_of=self.as_of,
             statement_link=f"{self.base_url}{reverse('report_statement')}?customer={plan.customer_id}",
+            fees=outcome.fees,
         )
         letter = plan.any_step("letter")
         if plan.any_step("email_customer"):
@@ -365,10 +371,42 @@ def _record(run: DunningRun, context: _RunContext, outcomes: list[Outcome]) -> N
     ]
     CollectionTask.actions.through.objects.bulk_create(task_links)
 
+    _record_fees(run, outcomes, by_customer)
     _mark_final([outcome.plan.customer_id for outcome in outcomes if outcome.final], context.as_of)
     held = [outcome.plan.customer_id for outcome in outcomes if outcome.credit_hold]
     if held:
         customers_hold(customer_ids=held, actor=None, reason=_("Dunning step %(date)s") % {"date": context.as_of})
+
+
+def _record_fees(run: DunningRun, outcomes: list[Outcome], by_customer: dict[int, list[DunningAction]]) -> None:
+    fees = [
+        (
+            DunningFee(
+                company_id=run.company_id,
+                customer_id=outcome.plan.customer_id,
+                run=run,
+                step=planned.step,
+                currency=planned.currency,
+                amount=planned.amount,
+                basis=planned.basis[:300],
+            ),
+            [
+                action
+                for action in by_customer[outcome.plan.customer_id]
+                if action.step_id == planned.step.pk and action.installment_id in planned.installment_ids
+            ],
+        )
+        for outcome in outcomes
+        for planned in outcome.fees
+    ]
+    DunningFee.objects.bulk_create([fee for fee, _actions in fees])
+    DunningFee.actions.through.objects.bulk_create(
+        [
+            DunningFee.actions.through(dunningfee_id=fee.pk, dunningaction_id=action.pk)
+            for fee, actions in fees
+            for action in actions
+        ]
+    )
 
 
 def _answering(actions: Iterable[DunningAction], flag: str) -> list[DunningAction]:

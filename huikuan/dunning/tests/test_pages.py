@@ -266,3 +266,33 @@ def test_promise_cancel_and_dispute_resolve_pages(signed_in, debtor, rep):
     dispute.refresh_from_db()
     assert promise.status == PromiseStatus.CANCELLED
     assert dispute.status == "resolved"
+
+
+def test_finance_confirms_or_waives_fees(signed_in, company, manager, debtor, rep):
+    from huikuan.dunning.models import DunningFee
+    from huikuan.dunning.services.policies import policy_save
+
+    policy_save(
+        actor=manager,
+        company=company,
+        name="收费",
+        steps=[{"days": 10, "name": "手续费", "email_customer": True, "fee_kind": "fixed", "fee_value": "50"}],
+        is_default=True,
+    )
+    dunning_run(company=company, as_of=dt.date(2025, 3, 25))  # both installments: one fee of 50.00
+    fee = DunningFee.objects.get()
+    # the rep sees it, may not decide
+    page = signed_in(rep).get(reverse("fee_list")).content.decode()
+    assert "手续费" in page
+    assert reverse("fee_confirm", args=[fee.pk]) not in page
+    assert signed_in(rep).post(reverse("fee_confirm", args=[fee.pk])).status_code == 403
+    # finance waives without a reason: refused; then confirms
+    client = signed_in(manager)
+    client.post(reverse("fee_waive", args=[fee.pk]), {"waive-reason": ""})
+    fee.refresh_from_db()
+    assert fee.status == "proposed"
+    client.post(reverse("fee_confirm", args=[fee.pk]))
+    fee.refresh_from_db()
+    assert fee.status == "confirmed"
+    assert fee.contract.installments.get().amount == 50
+    assert fee.contract.number in client.get(reverse("customer_collections", args=[debtor.pk])).content.decode()

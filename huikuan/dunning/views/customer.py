@@ -139,6 +139,7 @@ def customer_collections_page(request: HttpRequest, pk: int) -> HttpResponse:
         "records": records,
         "forms": forms,
         "may_work": user.has_perm_code(Perm.COLLECTION_WORK),
+        "may_decide_fees": user.has_perm_code(Perm.FEE_CONFIRM),
         "resolve_form": ResolveForm(prefix="resolve"),
         "cancel_form": ReasonForm(prefix="cancel"),
         "open_action": request.POST.get("action", "") if request.method == "POST" else "",

@@ -40,7 +40,8 @@ def _steps_initial(policy: DunningPolicy | None) -> list[dict[str, Any]]:
     if policy is None:
         return []
     return [
-        {"days": step.days, "name": step.name, "task_for": step.task_for}
+        {"days": step.days, "name": step.name, "task_for": step.task_for, "fee_kind": step.fee_kind}
+        | {"fee_value": step.fee_value.normalize() if step.fee_kind else None}
         | {flag: getattr(step, flag) for flag in STEP_FLAGS}
         for step in policy.steps.order_by("days")
     ]
