@@ -15,8 +15,9 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.template import Context, Engine, TemplateSyntaxError
+from django.template import Context, Engine
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from huikuan.core import money
 from huikuan.core.capitals import amount_in_words
@@ -30,17 +31,17 @@ from huikuan.dunning.planning import CustomerPlan
 # autoescaping (plain text), and nothing that reaches files
 ENGINE = Engine(autoescape=False, debug=False, loaders=[], libraries={})
 
-VARIABLES: dict[str, str] = {
-    "company": "our company's name",
-    "customer": "the customer's name",
-    "customer_code": "the customer's code",
-    "contact": "the contact's name (may be empty)",
-    "date": "the business date, YYYY-MM-DD",
-    "items": "the installments: contract, label, due_date, days_overdue, overdue, open_amount, currency",
-    "totals": "per currency: currency, amount, in_words (大写金额)",
-    "overdue": "true when any item is overdue",
-    "fees": "fees and interest charged (to be confirmed): name, currency, amount, basis",
-    "statement_link": "the address of the customer's statement",
+VARIABLES: dict[str, Any] = {
+    "company": gettext_lazy("our company's name"),
+    "customer": gettext_lazy("the customer's name"),
+    "customer_code": gettext_lazy("the customer's code"),
+    "contact": gettext_lazy("the contact's name (may be empty)"),
+    "date": gettext_lazy("the business date, YYYY-MM-DD"),
+    "items": gettext_lazy("the installments: contract, label, due_date, days_overdue, overdue, open_amount, currency"),
+    "totals": gettext_lazy("per currency: currency, amount, in_words (大写金额)"),
+    "overdue": gettext_lazy("true when any item is overdue"),
+    "fees": gettext_lazy("fees and interest charged (to be confirmed): name, currency, amount, basis"),
+    "statement_link": gettext_lazy("the address of the customer's statement"),
 }
 
 DEFAULTS_FOLDER = Path(__file__).resolve().parent / "default_texts"
@@ -61,11 +62,49 @@ def language_of(code: str) -> str:
     return code if code in known else settings.LANGUAGE_CODE
 
 
+def sample_context(company: str) -> dict[str, Any]:
+    """Made-up variables for previewing a template (and trying it before it is saved)."""
+    return {
+        "company": company,
+        "customer": "示例客户有限公司",
+        "customer_code": "C00001",
+        "contact": "王经理",
+        "date": "2026-06-30",
+        "items": [
+            {
+                "contract": "HT-2026-00012",
+                "label": "验收款",
+                "due_date": "2026-05-31",
+                "days_overdue": 30,
+                "overdue": True,
+                "open_amount": "12,000.00",
+                "currency": "CNY",
+                "installment": 0,
+            },
+            {
+                "contract": "HT-2026-00015",
+                "label": "预付款",
+                "due_date": "2026-07-05",
+                "days_overdue": 0,
+                "overdue": False,
+                "open_amount": "3,500.00",
+                "currency": "CNY",
+                "installment": 0,
+            },
+        ],
+        "totals": [{"currency": "CNY", "amount": "15,500.00", "in_words": "壹万伍仟伍佰元整"}],
+        "overdue": True,
+        "fees": [{"name": "滞纳金", "currency": "CNY", "amount": "177.53", "basis": "年利率 18%"}],
+        "statement_link": "http://127.0.0.1:8000/reports/statement/?customer=1",
+    }
+
+
 def compile_template(source: str, *, field: str) -> None:
-    """Refuse a template that does not compile. Raises DomainError."""
+    """Refuse a template that does not compile, or fails on the sample variables (an include of a
+    file, a tag that needs what it is not given). Raises DomainError."""
     try:
-        ENGINE.from_string(source)
-    except TemplateSyntaxError as error:
+        ENGINE.from_string(source).render(Context(sample_context("")))
+    except Exception as error:  # whatever a typed template does wrong is its author's to fix, not a crash
         raise DomainError(
             DunningErrorCode.INVALID_TEMPLATE, _("The template has an error: %(error)s") % {"error": error}, field=field
         ) from error

@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, path
 
-from huikuan.dunning.views import customer, fees, messages, policies, worklist
+from huikuan.dunning.views import customer, fees, messages, policies, templates, worklist
 
 urlpatterns: list[URLPattern] = [
     path("collections/", worklist.collections_worklist, name="collections_worklist"),
@@ -18,6 +18,8 @@ urlpatterns: list[URLPattern] = [
     path("collections/fees/", fees.fee_list, name="fee_list"),
     path("collections/fees/<int:pk>/confirm/", fees.fee_confirm_page, name="fee_confirm"),
     path("collections/fees/<int:pk>/waive/", fees.fee_cancel_page, name="fee_waive"),
+    path("collections/templates/", templates.template_list, name="template_list"),
+    path("collections/templates/<str:key>/<str:language>/", templates.template_edit, name="template_edit"),
     path("collections/policies/", policies.policy_list, name="policy_list"),
     path("collections/policies/new/", policies.policy_edit, name="policy_create"),
     path("collections/policies/<int:pk>/", policies.policy_edit, name="policy_edit"),

@@ -266,3 +266,15 @@ def template_save(
     )
     audit.record(action=AuditAction.MESSAGE_TEMPLATE_SAVED, target=template, actor=actor, data={"subject": subject})
     return template
+
+
+@transaction.atomic
+def template_reset(*, actor: User, company: Company, key: str, language: str) -> None:
+    """Go back to the wording that ships with Huikuan for one message and language."""
+    require(actor, Perm.DUNNING_POLICY_CHANGE)
+    require_company(actor, company.pk)
+    template = MessageTemplate.objects.filter(company=company, key=key, language=language).first()
+    if template is None:
+        return
+    audit.record(action=AuditAction.MESSAGE_TEMPLATE_SAVED, target=template, actor=actor, data={"reset": True})
+    template.delete()

@@ -296,3 +296,26 @@ def test_finance_confirms_or_waives_fees(signed_in, company, manager, debtor, re
     assert fee.status == "confirmed"
     assert fee.contract.installments.get().amount == 50
     assert fee.contract.number in client.get(reverse("customer_collections", args=[debtor.pk])).content.decode()
+
+
+def test_finance_rewords_a_template_with_a_preview(signed_in, company, policy, debtor, manager, rep):
+    from huikuan.dunning.models import MessageTemplate
+
+    url = reverse("template_edit", args=["customer_email", "zh-hans"])
+    assert "示例客户有限公司" in signed_in(rep).get(url).content.decode()  # the preview
+    assert signed_in(rep).post(url, {"subject": "x", "body": "y"}).status_code == 403
+    client = signed_in(manager)
+    # a template that does not work is refused on its field, nothing saved
+    broken = client.post(url, {"subject": "催款：{{ customer }}", "body": "{% for item in items %}"})
+    assert broken.status_code == 400
+    assert "The template has an error" in broken.content.decode()
+    assert not MessageTemplate.objects.exists()
+    client.post(url, {"subject": "催款：{{ customer }}", "body": "{{ customer }}，请付 {{ totals.0.amount }} 元。"})
+    dunning_run(company=company, as_of=dt.date(2025, 2, 3))
+    email = Message.objects.get(channel=Channel.EMAIL)
+    assert (email.subject, email.body) == ("催款：甲方科技有限公司", "甲方科技有限公司，请付 6,000.00 元。\n")
+    # and back to the default
+    client.post(url, {"reset": "1"})
+    assert not MessageTemplate.objects.exists()
+    # an unknown message or language is not a page
+    assert client.get(reverse("template_edit", args=["nope", "zh-hans"])).status_code == 404
