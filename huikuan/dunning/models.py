@@ -201,7 +201,9 @@ class DunningAction(models.Model):
 
 class Message(models.Model):
     """One message to one recipient on one channel: the outbox and the log. The run writes it
-    queued in the transaction that records its actions; the dispatcher sends it (services/outbox.py)."""
+    queued in the transaction that records its actions; the dispatcher sends it (services/outbox.py).
+    The steps it performs are the actions of its run and customer whose step asks for its channel
+    (selectors.message_actions)."""
 
     company = models.ForeignKey("accounts.Company", on_delete=models.PROTECT, verbose_name=_("company"))
     customer = models.ForeignKey(
@@ -223,13 +225,14 @@ class Message(models.Model):
     run = models.ForeignKey(
         DunningRun, on_delete=models.PROTECT, null=True, blank=True, related_name="messages", verbose_name=_("run")
     )
-    actions = models.ManyToManyField(DunningAction, blank=True, related_name="messages", verbose_name=_("actions"))
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
     kind = models.CharField(_("kind"), max_length=20, choices=MessageKind.choices)
     language = models.CharField(_("language"), max_length=10)
     to_address = models.CharField(_("to"), max_length=254, blank=True)
-    subject = models.CharField(_("subject"), max_length=300)
-    body = models.TextField(_("body"))
+    # written when the message is sent (or, for a notice, when it is made): until then its text is
+    # the template's over ``context`` (texts.message_text), so that the run writes no text at all
+    subject = models.CharField(_("subject"), max_length=300, blank=True)
+    body = models.TextField(_("body"), blank=True)
     has_letter = models.BooleanField(_("with a dunning letter"), default=False)
     # what the text was made from (the items, totals and names): the letter is drawn from it, and the
     # message reads the same whenever it is previewed or sent
@@ -382,7 +385,6 @@ class CollectionTask(models.Model):
     run = models.ForeignKey(
         DunningRun, on_delete=models.PROTECT, null=True, blank=True, related_name="tasks", verbose_name=_("run")
     )
-    actions = models.ManyToManyField(DunningAction, blank=True, related_name="tasks", verbose_name=_("actions"))
     promise = models.OneToOneField(
         PromiseToPay,
         on_delete=models.PROTECT,
@@ -487,7 +489,6 @@ class DunningFee(models.Model):
     )
     run = models.ForeignKey(DunningRun, on_delete=models.PROTECT, related_name="fees", verbose_name=_("run"))
     step = models.ForeignKey(DunningStep, on_delete=models.PROTECT, related_name="+", verbose_name=_("step"))
-    actions = models.ManyToManyField(DunningAction, related_name="fees", verbose_name=_("actions"))
     currency = currency_field()
     amount = money_field(_("amount"))
     basis = models.CharField(_("how it was worked out"), max_length=300)

@@ -17,7 +17,7 @@ from huikuan.contracts.models import Installment
 from huikuan.core.money import Cents, from_cents
 from huikuan.core.sql_dates import DaysBetween
 from huikuan.customers.models import Customer
-from huikuan.dunning.choices import Channel, DisputeStatus, PromiseStatus, TaskStatus
+from huikuan.dunning.choices import Channel, DisputeStatus, MessageKind, PromiseStatus, TaskStatus
 from huikuan.dunning.models import (
     CollectionTask,
     CustomerDunning,
@@ -177,4 +177,35 @@ def customer_collections(customer: Customer, *, limit: int = 50) -> CustomerColl
             .select_related("contract")
             .order_by("due_date", "pk")
         ),
+    )
+
+
+# the step flag that asks for each kind of message, by channel (customer reminders) or kind (notices)
+MESSAGE_FLAGS = {"email": "email_customer", "sms": "sms_customer", "letter": "letter"}
+NOTICE_FLAGS: dict[str, str] = {MessageKind.OWNER_NOTICE: "notify_owner", MessageKind.ESCALATION: "escalate"}
+
+
+def message_actions(message: Message) -> QuerySet[DunningAction]:
+    """The steps a message of a run performs: its run's actions for its customer whose step asks
+    for it (one message per customer, run and channel, so the link needs no table of its own)."""
+    if message.kind == MessageKind.CUSTOMER_REMINDER:
+        flag = MESSAGE_FLAGS.get(message.channel)
+    else:
+        flag = NOTICE_FLAGS.get(message.kind)
+    if flag is None or message.run_id is None or message.customer_id is None:
+        return DunningAction.objects.none()
+    return DunningAction.objects.filter(
+        run_id=message.run_id, customer_id=message.customer_id, **{f"step__{flag}": True}
+    )
+
+
+def task_actions(task: CollectionTask) -> QuerySet[DunningAction]:
+    if task.run_id is None:
+        return DunningAction.objects.none()
+    return DunningAction.objects.filter(run_id=task.run_id, customer_id=task.customer_id).exclude(step__task_for="")
+
+
+def fee_actions(fee: DunningFee) -> QuerySet[DunningAction]:
+    return DunningAction.objects.filter(
+        run_id=fee.run_id, customer_id=fee.customer_id, step_id=fee.step_id, currency=fee.currency
     )

@@ -16,15 +16,17 @@ from typing import Any
 
 from django.conf import settings
 from django.template import Context, Engine
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from huikuan.core import money
 from huikuan.core.capitals import amount_in_words
 from huikuan.core.errors import DomainError
+from huikuan.dunning.choices import MessageKind, TemplateKey
 from huikuan.dunning.errors import DunningErrorCode
 from huikuan.dunning.fees import PlannedFee
-from huikuan.dunning.models import MessageTemplate
+from huikuan.dunning.models import Message, MessageTemplate
 from huikuan.dunning.planning import CustomerPlan
 
 # the engine for the companies' templates: Django's built-in tags and filters, no loaders, no
@@ -163,3 +165,50 @@ def customer_context(
         ],
         "statement_link": statement_link,
     }
+
+
+def totals_text(context: Mapping[str, Any]) -> str:
+    return "; ".join(f"{total['currency']} {total['amount']}" for total in context["totals"])
+
+
+CUSTOMER_KEYS = {"email": TemplateKey.CUSTOMER_EMAIL, "sms": TemplateKey.CUSTOMER_SMS, "letter": TemplateKey.LETTER}
+
+
+def message_text(message: Message) -> tuple[str, str]:
+    """A message's subject and body: as written when it was sent (or made, for the notices that
+    carry their text), otherwise its template over its context, in its language."""
+    if message.body:
+        return message.subject, message.body
+    if message.kind == MessageKind.CUSTOMER_REMINDER:
+        subject, body = render(
+            company_id=message.company_id,
+            key=CUSTOMER_KEYS[message.channel],
+            language=message.language,
+            context=message.context,
+        )
+        return subject or body[:60], body
+    return staff_text(message.kind, message.context, message.language)
+
+
+def staff_text(kind: str, context: Mapping[str, Any], language: str) -> tuple[str, str]:
+    """The notice to an owner, or the escalation to finance, of one customer's run."""
+    with translation.override(language_of(language)):
+        values = {"customer": context["customer"], "count": len(context["items"]), "total": totals_text(context)}
+        if kind == MessageKind.ESCALATION:
+            subject = _("Escalated: %(customer)s owes %(total)s") % values
+        else:
+            subject = _("%(customer)s: %(count)d installments due or overdue, %(total)s") % values
+        lines = [
+            _("%(contract)s %(label)s: due %(due)s, open %(currency)s %(amount)s, %(days)d days overdue")
+            % {
+                "contract": item["contract"],
+                "label": item["label"],
+                "due": item["due_date"],
+                "currency": item["currency"],
+                "amount": item["open_amount"],
+                "days": item["days_overdue"],
+            }
+            for item in context["items"]
+        ]
+        steps = _("Steps: %(steps)s") % {"steps": ", ".join(context.get("steps", []))}
+        return subject[:300], "\n".join([steps, *lines]) + "\n"

@@ -27,7 +27,7 @@ from huikuan.audit import services as audit
 from huikuan.audit.actions import AuditAction
 from huikuan.core.errors import DomainError
 from huikuan.core.locking import for_update
-from huikuan.dunning import channels
+from huikuan.dunning import channels, texts
 from huikuan.dunning.choices import Channel, MessageStatus
 from huikuan.dunning.errors import DunningErrorCode as Code
 from huikuan.dunning.models import Message
@@ -81,6 +81,10 @@ def _claim(pk: int, now: dt.datetime) -> Message | None:
 
 
 def _send(message: Message, now: dt.datetime) -> str:
+    if not message.body:
+        # its text is fixed now, as it goes out: the log shows what was sent
+        message.subject, message.body = texts.message_text(message)
+        Message.objects.filter(pk=message.pk).update(subject=message.subject, body=message.body)
     try:
         if message.channel == Channel.EMAIL:
             channels.send_email(message, get_connection())

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from huikuan.accounts.models import Company, User
 from huikuan.audit import services as audit
 from huikuan.audit.actions import AuditAction
+from huikuan.core import rows
 from huikuan.core.dates import require_business_date
 from huikuan.core.locking import for_update
 from huikuan.customers.models import Customer
@@ -53,7 +54,6 @@ class PlannedTask:
     customer_id: int
     assignee_id: int
     title: str
-    action_flag: str
 
 
 @dataclass
@@ -62,7 +62,6 @@ class Outcome:
 
     plan: CustomerPlan
     messages: list[Message] = field(default_factory=list)
-    message_flags: list[str] = field(default_factory=list)  # the step flag each message answers
     tasks: list[PlannedTask] = field(default_factory=list)
     credit_hold: bool = False
     final: bool = False
@@ -174,6 +173,7 @@ class _RunContext:
             statement_link=f"{self.base_url}{reverse('report_statement')}?customer={plan.customer_id}",
             fees=outcome.fees,
         )
+        context["steps"] = [step.name for step in plan.steps()]
         letter = plan.any_step("letter")
         if plan.any_step("email_customer"):
             self._customer_message(outcome, Channel.EMAIL, TemplateKey.CUSTOMER_EMAIL, plan.email, context, letter)
@@ -182,19 +182,19 @@ class _RunContext:
         if plan.any_step("sms_customer"):
             self._customer_message(outcome, Channel.SMS, TemplateKey.CUSTOMER_SMS, plan.phone, context, False)
         if plan.any_step("notify_owner"):
-            self._staff_message(outcome, plan.owner_id, MessageKind.OWNER_NOTICE, "notify_owner", context)
+            self._staff_message(outcome, plan.owner_id, MessageKind.OWNER_NOTICE, context)
         if plan.any_step("escalate"):
             for manager in self.managers:
-                self._staff_message(outcome, manager.pk, MessageKind.ESCALATION, "escalate", context)
+                self._staff_message(outcome, manager.pk, MessageKind.ESCALATION, context)
         assignee = plan.task_assignee_id()
         if assignee is not None:
             with translation.override(self._language_of(assignee)):
                 title = _("Follow up %(customer)s: %(count)d installments, %(total)s") % {
                     "customer": plan.name,
                     "count": len(plan.items),
-                    "total": _totals_text(context),
+                    "total": texts.totals_text(context),
                 }
-            outcome.tasks.append(PlannedTask(plan.customer_id, assignee, title[:300], "task_for"))
+            outcome.tasks.append(PlannedTask(plan.customer_id, assignee, title[:300]))
         outcome.credit_hold = plan.any_step("credit_hold")
         outcome.final = plan.any_step("is_final")
         return outcome
@@ -202,9 +202,10 @@ class _RunContext:
     def _customer_message(
         self, outcome: Outcome, channel: str, key: str, address: str, context: dict[str, Any], letter: bool
     ) -> None:
+        # no text yet: it is the template's over the context, written when the message is sent
+        # (texts.message_text), so that a run over a large book renders nothing
         plan = outcome.plan
-        language = plan.settings.language
-        subject, body = texts.render(company_id=self.company.pk, key=key, language=language, context=context)
+        language = texts.language_of(plan.settings.language)
         status, error, sent_at = MessageStatus.QUEUED, "", None
         if channel == Channel.LETTER:
             # a letter to print is done once it is made: it waits in the log to be downloaded
@@ -217,17 +218,14 @@ class _RunContext:
                     else _("The customer has no contact with a phone number.")
                 )
             status = MessageStatus.FAILED
-        flag = {"email": "email_customer", "sms": "sms_customer", "letter": "letter"}[channel]
         outcome.messages.append(
             Message(
                 company_id=self.company.pk,
                 customer_id=plan.customer_id,
                 channel=channel,
                 kind=MessageKind.CUSTOMER_REMINDER,
-                language=texts.language_of(language),
+                language=language,
                 to_address=address,
-                subject=subject or body[:60],
-                body=body,
                 has_letter=letter,
                 context=context,
                 status=status,
@@ -235,66 +233,30 @@ class _RunContext:
                 last_error=error,
             )
         )
-        outcome.message_flags.append(flag)
 
     def _language_of(self, user_id: int) -> str:
         user = self.users.get(user_id)
         return texts.language_of(user.language if user is not None and user.language else self.language)
 
-    def _staff_message(self, outcome: Outcome, user_id: int, kind: str, flag: str, context: dict[str, Any]) -> None:
-        plan = outcome.plan
-        with translation.override(self._language_of(user_id)):
-            if kind == MessageKind.ESCALATION:
-                subject = _("Escalated: %(customer)s owes %(total)s") % {
-                    "customer": plan.name,
-                    "total": _totals_text(context),
-                }
-            else:
-                subject = _("%(customer)s: %(count)d installments due or overdue, %(total)s") % {
-                    "customer": plan.name,
-                    "count": len(plan.items),
-                    "total": _totals_text(context),
-                }
-            lines = [
-                _("%(contract)s %(label)s: due %(due)s, open %(currency)s %(amount)s, %(days)d days overdue")
-                % {
-                    "contract": item["contract"],
-                    "label": item["label"],
-                    "due": item["due_date"],
-                    "currency": item["currency"],
-                    "amount": item["open_amount"],
-                    "days": item["days_overdue"],
-                }
-                for item in context["items"]
-            ]
-            steps = ", ".join(step.name for step in plan.steps())
-            body = "\n".join([_("Steps: %(steps)s") % {"steps": steps}, *lines]) + "\n"
-            language = translation.get_language()
+    def _staff_message(self, outcome: Outcome, user_id: int, kind: str, context: dict[str, Any]) -> None:
         outcome.messages.append(
             Message(
                 company_id=self.company.pk,
-                customer_id=plan.customer_id,
+                customer_id=outcome.plan.customer_id,
                 recipient_user_id=user_id,
                 channel=Channel.IN_APP,
                 kind=kind,
-                language=language,
-                subject=subject[:300],
-                body=body,
+                language=self._language_of(user_id),
                 context=context,
                 status=MessageStatus.SENT,
                 sent_at=timezone.now(),
             )
         )
-        outcome.message_flags.append(flag)
 
 
 def _batches(ids: Sequence[int], size: int) -> Iterator[Sequence[int]]:
     for start in range(0, len(ids), size):
         yield ids[start : start + size]
-
-
-def _totals_text(context: dict[str, Any]) -> str:
-    return "; ".join(f"{total['currency']} {total['amount']}" for total in context["totals"])
 
 
 def _start(company: Company, as_of: dt.date, actor: User | None, source: str) -> DunningRun:
@@ -313,74 +275,64 @@ def _perform_batch(run: DunningRun, context: _RunContext, customer_ids: Sequence
     return outcomes
 
 
-def _record(run: DunningRun, context: _RunContext, outcomes: list[Outcome]) -> None:
-    actions: list[DunningAction] = []
-    for outcome in outcomes:
-        for item in outcome.plan.items:
-            for step, day in item.steps:
-                actions.append(
-                    DunningAction(
-                        company_id=run.company_id,
-                        customer_id=outcome.plan.customer_id,
-                        installment_id=item.installment_id,
-                        step=step,
-                        run=run,
-                        step_date=day,
-                        performed_on=context.as_of,
-                        currency=item.currency,
-                        open_amount=item.open_amount,
-                        days_overdue=item.days_overdue,
-                    )
-                )
-    DunningAction.objects.bulk_create(actions)
-    by_customer: dict[int, list[DunningAction]] = {}
-    for action in actions:
-        by_customer.setdefault(action.customer_id, []).append(action)
+ACTION_COLUMNS = (
+    "company",
+    "customer",
+    "installment",
+    "step",
+    "run",
+    "step_date",
+    "performed_on",
+    "currency",
+    "open_amount",
+    "days_overdue",
+)
 
+
+def _record(run: DunningRun, context: _RunContext, outcomes: list[Outcome]) -> None:
+    # plain rows, not model instances: a first run over a large book records a million actions
+    rows.insert_values(
+        DunningAction,
+        ACTION_COLUMNS,
+        [
+            (
+                run.company_id,
+                outcome.plan.customer_id,
+                item.installment_id,
+                step.pk,
+                run.pk,
+                day,
+                context.as_of,
+                item.currency,
+                item.open_amount,
+                item.days_overdue,
+            )
+            for outcome in outcomes
+            for item in outcome.plan.items
+            for step, day in item.steps
+        ],
+    )
     messages = [message for outcome in outcomes for message in outcome.messages]
     for message in messages:
         message.run = run
     Message.objects.bulk_create(messages)
-    links = []
-    for outcome in outcomes:
-        for message, flag in zip(outcome.messages, outcome.message_flags, strict=True):
-            links += [
-                Message.actions.through(message_id=message.pk, dunningaction_id=action.pk)
-                for action in _answering(by_customer[outcome.plan.customer_id], flag)
-            ]
-    Message.actions.through.objects.bulk_create(links)
-
-    tasks = [
-        CollectionTask(
-            company_id=run.company_id,
-            customer_id=planned.customer_id,
-            assignee_id=planned.assignee_id,
-            kind=TaskKind.DUNNING_STEP,
-            title=planned.title,
-            due_on=context.as_of,
-            run=run,
-        )
-        for outcome in outcomes
-        for planned in outcome.tasks
-    ]
-    CollectionTask.objects.bulk_create(tasks)
-    task_links = [
-        CollectionTask.actions.through(collectiontask_id=task.pk, dunningaction_id=action.pk)
-        for task in tasks
-        for action in _answering(by_customer[task.customer_id], "task_for")
-    ]
-    CollectionTask.actions.through.objects.bulk_create(task_links)
-
-    _record_fees(run, outcomes, by_customer)
-    _mark_final([outcome.plan.customer_id for outcome in outcomes if outcome.final], context.as_of)
-    held = [outcome.plan.customer_id for outcome in outcomes if outcome.credit_hold]
-    if held:
-        customers_hold(customer_ids=held, actor=None, reason=_("Dunning step %(date)s") % {"date": context.as_of})
-
-
-def _record_fees(run: DunningRun, outcomes: list[Outcome], by_customer: dict[int, list[DunningAction]]) -> None:
-    fees = [
-        (
+    CollectionTask.objects.bulk_create(
+        [
+            CollectionTask(
+                company_id=run.company_id,
+                customer_id=planned.customer_id,
+                assignee_id=planned.assignee_id,
+                kind=TaskKind.DUNNING_STEP,
+                title=planned.title,
+                due_on=context.as_of,
+                run=run,
+            )
+            for outcome in outcomes
+            for planned in outcome.tasks
+        ]
+    )
+    DunningFee.objects.bulk_create(
+        [
             DunningFee(
                 company_id=run.company_id,
                 customer_id=outcome.plan.customer_id,
@@ -389,29 +341,15 @@ def _record_fees(run: DunningRun, outcomes: list[Outcome], by_customer: dict[int
                 currency=planned.currency,
                 amount=planned.amount,
                 basis=planned.basis[:300],
-            ),
-            [
-                action
-                for action in by_customer[outcome.plan.customer_id]
-                if action.step_id == planned.step.pk and action.installment_id in planned.installment_ids
-            ],
-        )
-        for outcome in outcomes
-        for planned in outcome.fees
-    ]
-    DunningFee.objects.bulk_create([fee for fee, _actions in fees])
-    DunningFee.actions.through.objects.bulk_create(
-        [
-            DunningFee.actions.through(dunningfee_id=fee.pk, dunningaction_id=action.pk)
-            for fee, actions in fees
-            for action in actions
+            )
+            for outcome in outcomes
+            for planned in outcome.fees
         ]
     )
-
-
-def _answering(actions: Iterable[DunningAction], flag: str) -> list[DunningAction]:
-    """The actions whose step asked for what ``flag`` names (a message channel, a task)."""
-    return [action for action in actions if getattr(action.step, flag)]
+    _mark_final([outcome.plan.customer_id for outcome in outcomes if outcome.final], context.as_of)
+    held = [outcome.plan.customer_id for outcome in outcomes if outcome.credit_hold]
+    if held:
+        customers_hold(customer_ids=held, actor=None, reason=_("Dunning step %(date)s") % {"date": context.as_of})
 
 
 def _mark_final(customer_ids: list[int], as_of: dt.date) -> None:

@@ -10,9 +10,11 @@ from huikuan.contracts.models import Installment
 from huikuan.core.errors import DomainError, NotPermitted
 from huikuan.dunning.choices import Channel, FeeStatus
 from huikuan.dunning.models import DunningFee, Message
+from huikuan.dunning.selectors import fee_actions
 from huikuan.dunning.services.fees import fee_cancel, fee_confirm
 from huikuan.dunning.services.policies import policy_save
 from huikuan.dunning.services.run import dunning_run
+from huikuan.dunning.texts import message_text
 from huikuan.receivables.figures import customer_balance
 
 pytestmark = pytest.mark.django_db
@@ -40,10 +42,10 @@ def test_each_kind_of_fee_worked_out_exactly(company, fee_policy, debtor):
     assert fees["滞纳金"].amount == Decimal("180.49")
     assert fees["滞纳金"].basis == "年利率 18%，本金 CNY 6,000.00，按逾期天数计"  # in the customer's language
     assert {fee.status for fee in fees.values()} == {FeeStatus.PROPOSED}
-    assert sorted(action.installment.sequence for action in fees["违约金"].actions.all()) == [1, 2]
+    assert sorted(action.installment.sequence for action in fee_actions(fees["违约金"])) == [1, 2]
     # shown on the reminder, not yet owed
     email = Message.objects.get(channel=Channel.EMAIL)
-    assert "滞纳金：CNY 180.49" in email.body
+    assert "滞纳金：CNY 180.49" in message_text(email)[1]
     assert customer_balance(debtor.pk).open_installments == Decimal("10000.00")
 
 

@@ -18,6 +18,7 @@ from huikuan.dunning.models import (
     PromiseToPay,
 )
 from huikuan.dunning.services.run import dunning_run
+from huikuan.dunning.texts import message_text
 
 pytestmark = pytest.mark.django_db
 
@@ -186,7 +187,7 @@ def test_message_log_preview_letter_and_resend(signed_in, company, policy, debto
     client = signed_in(manager)
     listing = client.get(reverse("message_list"), {"channel": "email"})
     assert listing.status_code == 200
-    assert email.subject in listing.content.decode()
+    assert message_text(email)[0] in listing.content.decode()
     detail = client.get(reverse("message_detail", args=[email.pk])).content.decode()
     assert "已逾期 33 天" in detail
     letter = client.get(reverse("message_letter", args=[email.pk]))
@@ -204,7 +205,7 @@ def test_message_log_preview_letter_and_resend(signed_in, company, policy, debto
     other = signed_in(other_rep)
     assert other.get(reverse("message_detail", args=[email.pk])).status_code == 404
     assert other.get(reverse("message_letter", args=[email.pk])).status_code == 404
-    assert email.subject not in other.get(reverse("message_list")).content.decode()
+    assert message_text(email)[0] not in other.get(reverse("message_list")).content.decode()
 
 
 def test_the_inbox_counts_unread_notices(signed_in, company, policy, debtor, rep):
@@ -313,7 +314,7 @@ def test_finance_rewords_a_template_with_a_preview(signed_in, company, policy, d
     client.post(url, {"subject": "催款：{{ customer }}", "body": "{{ customer }}，请付 {{ totals.0.amount }} 元。"})
     dunning_run(company=company, as_of=dt.date(2025, 2, 3))
     email = Message.objects.get(channel=Channel.EMAIL)
-    assert (email.subject, email.body) == ("催款：甲方科技有限公司", "甲方科技有限公司，请付 6,000.00 元。\n")
+    assert message_text(email) == ("催款：甲方科技有限公司", "甲方科技有限公司，请付 6,000.00 元。\n")
     # and back to the default
     client.post(url, {"reset": "1"})
     assert not MessageTemplate.objects.exists()

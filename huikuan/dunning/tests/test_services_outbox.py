@@ -15,6 +15,7 @@ from huikuan.dunning.choices import Channel, MessageStatus
 from huikuan.dunning.models import Message
 from huikuan.dunning.services.outbox import STUCK_AFTER, message_resend, outbox_dispatch
 from huikuan.dunning.services.run import dunning_run
+from huikuan.dunning.texts import message_text
 
 pytestmark = pytest.mark.django_db
 
@@ -122,7 +123,7 @@ def test_without_an_sms_provider_texts_are_written_to_files(company, policy, deb
     assert outbox_dispatch().as_dict() == {"sent": 2}
     sms = Message.objects.get(channel=Channel.SMS)
     written = json.loads((tmp_path / "sms" / f"{sms.pk}.json").read_text(encoding="utf-8"))
-    assert written == {"id": sms.pk, "to": "13800000001", "text": sms.body}
+    assert written == {"id": sms.pk, "to": "13800000001", "text": message_text(sms)[1]}
 
 
 def test_an_sms_provider_that_refuses_fails_the_text(company, policy, debtor, mailbox, sms_inbox):

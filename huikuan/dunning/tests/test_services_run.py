@@ -8,7 +8,9 @@ import pytest
 from huikuan.customers.models import CustomerStatus
 from huikuan.dunning.choices import Channel, MessageKind, MessageStatus, RunStatus
 from huikuan.dunning.models import CollectionTask, CustomerDunning, DunningAction, DunningRun, Message
+from huikuan.dunning.selectors import message_actions
 from huikuan.dunning.services.run import dunning_run
+from huikuan.dunning.texts import message_text
 from huikuan.receivables.services.allocations import allocation_create
 from huikuan.receivables.services.receipts import receipt_create
 
@@ -36,10 +38,10 @@ def test_a_reminder_a_week_before_the_due_date_once(company, policy, debtor):
     email = Message.objects.get(channel=Channel.EMAIL)
     assert email.to_address == "wang@jiafang.example.com"
     assert email.status == MessageStatus.QUEUED
-    assert email.subject == "付款提醒：甲方科技有限公司"
-    assert "合同 SH-2025-001：到期日 2025-02-10，未付 CNY 6,000.00" in email.body
-    assert "合计：CNY 6,000.00（陆仟元整）" in email.body
-    assert [action.step.days for action in email.actions.all()] == [-7]
+    assert message_text(email)[0] == "付款提醒：甲方科技有限公司"
+    assert "合同 SH-2025-001：到期日 2025-02-10，未付 CNY 6,000.00" in message_text(email)[1]
+    assert "合计：CNY 6,000.00（陆仟元整）" in message_text(email)[1]
+    assert [action.step.days for action in message_actions(email)] == [-7]
     assert DunningRun.objects.filter(status=RunStatus.FINISHED).count() == 2
 
 
@@ -73,12 +75,12 @@ def test_steps_missed_while_the_worker_was_down_are_caught_up_in_one_message(com
         "owner_digests": 1,
     }
     email = Message.objects.filter(channel=Channel.EMAIL).latest("pk")
-    assert email.subject == "逾期付款提醒：甲方科技有限公司"
-    assert "已逾期 4 天" in email.body
-    assert sorted(action.step.days for action in email.actions.all()) == [0, 3]
+    assert message_text(email)[0] == "逾期付款提醒：甲方科技有限公司"
+    assert "已逾期 4 天" in message_text(email)[1]
+    assert sorted(action.step.days for action in message_actions(email)) == [0, 3]
     sms = Message.objects.get(channel=Channel.SMS)
     assert sms.to_address == "13800000001"
-    assert [action.step.days for action in sms.actions.all()] == [0]
+    assert [action.step.days for action in message_actions(sms)] == [0]
     notice = Message.objects.get(channel=Channel.IN_APP, kind=MessageKind.OWNER_NOTICE)
     assert notice.recipient_user == debtor.owner
     assert notice.kind == MessageKind.OWNER_NOTICE
@@ -91,7 +93,7 @@ def test_one_message_per_customer_lists_every_installment(company, policy, debto
 
     emails = Message.objects.filter(channel=Channel.EMAIL)
     assert emails.count() == 1
-    body = emails.get().body
+    body = message_text(emails.get())[1]
     assert "到期日 2025-02-10，未付 CNY 6,000.00，已逾期 33 天" in body
     assert "到期日 2025-03-10，未付 CNY 4,000.00，已逾期 5 天" in body
     assert "合计：CNY 10,000.00（壹万元整）" in body

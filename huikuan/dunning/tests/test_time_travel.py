@@ -14,6 +14,7 @@ from huikuan.core.dates import today
 from huikuan.dunning.choices import Channel, MessageKind
 from huikuan.dunning.models import CollectionTask, CustomerDunning, DunningAction, DunningPolicy, Message
 from huikuan.dunning.planning import Ladder
+from huikuan.dunning.selectors import message_actions
 from huikuan.dunning.services.run import dunning_run
 
 pytestmark = pytest.mark.django_db
@@ -66,14 +67,12 @@ def test_120_days_of_daily_runs_follow_the_policy(settings, tmp_path):
 
     # messages: one email per customer and run at most, carrying exactly its customer's steps that
     # email; every emailing step is in exactly one email
-    emails = Message.objects.filter(channel=Channel.EMAIL, kind=MessageKind.CUSTOMER_REMINDER).prefetch_related(
-        "actions__step"
-    )
+    emails = Message.objects.filter(channel=Channel.EMAIL, kind=MessageKind.CUSTOMER_REMINDER)
     per_run = Counter((email.customer_id, email.run_id) for email in emails)
     assert set(per_run.values()) == {1}
     in_emails: Counter = Counter()
     for email in emails:
-        for action in email.actions.all():
+        for action in message_actions(email).select_related("step"):
             assert action.customer_id == email.customer_id
             assert action.step.email_customer
             in_emails[action.pk] += 1
@@ -82,7 +81,7 @@ def test_120_days_of_daily_runs_follow_the_policy(settings, tmp_path):
     assert set(in_emails.values()) == {1}
     # letters ride on the email; a step with a letter marks it
     for email in emails:
-        assert email.has_letter == any(action.step.letter for action in email.actions.all())
+        assert email.has_letter == any(action.step.letter for action in message_actions(email).select_related("step"))
 
     # tasks: one per customer and run at most, for the steps that make one
     tasks = Counter(CollectionTask.objects.filter(run__isnull=False).values_list("customer_id", "run_id"))

@@ -22,6 +22,7 @@ from huikuan.dunning.models import Dispute, DunningPolicy, PromiseToPay
 from huikuan.dunning.selectors import customer_collections
 from huikuan.dunning.services import collection, policies
 from huikuan.dunning.views import back_to, require_work, visible_customer
+from huikuan.dunning.views.messages import with_subjects
 from huikuan.web.requests import page_user
 
 
@@ -122,6 +123,7 @@ def customer_collections_page(request: HttpRequest, pk: int) -> HttpResponse:
     user = page_user(request)
     customer = visible_customer(user, pk)
     records = customer_collections(customer)
+    with_subjects(records.messages)
     forms = _forms(request, user, customer, records)
     if request.method == "POST":
         require_work(user)

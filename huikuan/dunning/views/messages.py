@@ -3,6 +3,8 @@ of each, its letter as a PDF, and resending what failed; and the user's inbox of
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Q
@@ -19,8 +21,9 @@ from huikuan.dunning.choices import MessageStatus
 from huikuan.dunning.forms import MessageFilters
 from huikuan.dunning.letters import letter_pdf
 from huikuan.dunning.models import Message
-from huikuan.dunning.selectors import inbox, messages_visible_to
+from huikuan.dunning.selectors import inbox, message_actions, messages_visible_to
 from huikuan.dunning.services.outbox import message_resend
+from huikuan.dunning.texts import message_text
 from huikuan.dunning.views import require_work
 from huikuan.web.lists import page_of
 from huikuan.web.requests import page_user
@@ -38,6 +41,12 @@ def _message(user: User, pk: int) -> Message:
     return found
 
 
+def with_subjects(messages: Iterable[Message]) -> None:
+    """Give each message of a page the subject it has or will have (``shown_subject``)."""
+    for message in messages:
+        message.shown_subject = message_text(message)[0]  # type: ignore[attr-defined]  # for the template
+
+
 @login_required
 @require_GET
 def message_list(request: HttpRequest) -> HttpResponse:
@@ -52,7 +61,9 @@ def message_list(request: HttpRequest) -> HttpResponse:
             rows = rows.filter(channel=data["channel"])
         if data["q"]:
             rows = rows.filter(Q(customer__name__icontains=data["q"]) | Q(customer__code__istartswith=data["q"]))
-    return render(request, "dunning/messages.html", {"filters": filters, "page": page_of(request, rows)})
+    page = page_of(request, rows)
+    with_subjects(page.object_list)
+    return render(request, "dunning/messages.html", {"filters": filters, "page": page})
 
 
 @login_required
@@ -63,9 +74,12 @@ def message_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if message.recipient_user_id == user.pk and message.read_at is None:
         # reading one's own notice marks it read: a field of the recipient's, not a business record
         Message.objects.filter(pk=message.pk).update(read_at=timezone.now())
+    subject, body = message_text(message)
     context = {
         "message": message,
-        "actions": message.actions.select_related("step", "installment__contract").order_by("installment_id"),
+        "actions": message_actions(message).select_related("step", "installment__contract").order_by("installment_id"),
+        "subject": subject,
+        "body": body,
         "may_resend": user.has_perm_code(Perm.COLLECTION_WORK)
         and message.status in {MessageStatus.FAILED, MessageStatus.UNKNOWN}
         and message.channel in {"email", "sms"},
@@ -102,4 +116,6 @@ def message_resend_page(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def inbox_page(request: HttpRequest) -> HttpResponse:
     user = page_user(request)
-    return render(request, "dunning/inbox.html", {"page": page_of(request, inbox(user).order_by("-created_at", "-pk"))})
+    page = page_of(request, inbox(user).order_by("-created_at", "-pk"))
+    with_subjects(page.object_list)
+    return render(request, "dunning/inbox.html", {"page": page})
