@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from stdnum.cn import uscc
@@ -205,22 +206,30 @@ def customer_update(
     return customer
 
 
-def customers_hold(*, customer_ids: Iterable[int], actor: User | None, reason: str) -> list[int]:
+def customers_hold(
+    *, customer_ids: Iterable[int], actor: User | None, reason: str, by: Model | None = None
+) -> list[int]:
     """Put active customers on credit hold (a dunning step does this, as the system when ``actor`` is
     None), in the caller's transaction, which must already hold their locks. Customers already on
-    hold or closed are left as they are. Returns the ids changed."""
+    hold or closed are left as they are. Each customer changed gets its audit event; given ``by``
+    (a dunning run holding hundreds at once), one event on it lists them instead. Returns the ids
+    changed."""
     ids = sorted(
         Customer.objects.filter(pk__in=list(customer_ids), status=CustomerStatus.ACTIVE).values_list("pk", flat=True)
     )
     if not ids:
         return []
     Customer.objects.filter(pk__in=ids).update(status=CustomerStatus.ON_HOLD, updated_at=timezone.now())
-    for customer in Customer.objects.filter(pk__in=ids).order_by("pk"):
+    change = {"before": CustomerStatus.ACTIVE, "after": CustomerStatus.ON_HOLD}
+    if by is not None:
         audit.record(
             action=AuditAction.CUSTOMER_CREDIT_HOLD,
-            target=customer,
+            target=by,
             actor=actor,
             reason=reason,
-            data={"before": CustomerStatus.ACTIVE, "after": CustomerStatus.ON_HOLD},
+            data=change | {"customers": ids},
         )
+        return ids
+    for customer in Customer.objects.filter(pk__in=ids).order_by("pk"):
+        audit.record(action=AuditAction.CUSTOMER_CREDIT_HOLD, target=customer, actor=actor, reason=reason, data=change)
     return ids

@@ -87,13 +87,18 @@ class CustomerPlan:
     email: str = ""
     phone: str = ""
     contact_name: str = ""
+    _steps: list[DunningStep] | None = field(default=None, repr=False)
 
     def steps(self) -> list[DunningStep]:
-        seen: dict[int, DunningStep] = {}
-        for item in self.items:
-            for step, _day in item.steps:
-                seen[step.pk] = step
-        return sorted(seen.values(), key=lambda step: step.days)
+        """The steps due for any of its items, lowest days first (worked out once: the items are
+        planned before anyone asks)."""
+        if self._steps is None:
+            seen: dict[int, DunningStep] = {}
+            for item in self.items:
+                for step, _day in item.steps:
+                    seen[step.pk] = step
+            self._steps = sorted(seen.values(), key=lambda step: step.days)
+        return self._steps
 
     def any_step(self, flag: str) -> bool:
         return any(getattr(step, flag) for step in self.steps())

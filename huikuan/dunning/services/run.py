@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings as django_settings
-from django.db import transaction
+from django.db import connections, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -150,7 +150,7 @@ class _RunContext:
         self.language = texts.language_of(django_settings.LANGUAGE_CODE)
         self.users = {user.pk: user for user in User.objects.filter(company_id=company.pk)}
         self.managers = finance_managers(company.pk)
-        self.base_url = django_settings.HUIKUAN_BASE_URL.rstrip("/")
+        self.statement_url = django_settings.HUIKUAN_BASE_URL.rstrip("/") + reverse("report_statement")
 
     def plans(self, customer_ids: Sequence[int]) -> list[CustomerPlan]:
         return plan_customers(
@@ -170,7 +170,7 @@ class _RunContext:
             plan,
             company=self.company.name,
             as_of=self.as_of,
-            statement_link=f"{self.base_url}{reverse('report_statement')}?customer={plan.customer_id}",
+            statement_link=f"{self.statement_url}?customer={plan.customer_id}",
             fees=outcome.fees,
         )
         context["steps"] = [step.name for step in plan.steps()]
@@ -312,10 +312,7 @@ def _record(run: DunningRun, context: _RunContext, outcomes: list[Outcome]) -> N
             for step, day in item.steps
         ],
     )
-    messages = [message for outcome in outcomes for message in outcome.messages]
-    for message in messages:
-        message.run = run
-    Message.objects.bulk_create(messages)
+    _insert_messages(run, [message for outcome in outcomes for message in outcome.messages])
     CollectionTask.objects.bulk_create(
         [
             CollectionTask(
@@ -349,7 +346,63 @@ def _record(run: DunningRun, context: _RunContext, outcomes: list[Outcome]) -> N
     _mark_final([outcome.plan.customer_id for outcome in outcomes if outcome.final], context.as_of)
     held = [outcome.plan.customer_id for outcome in outcomes if outcome.credit_hold]
     if held:
-        customers_hold(customer_ids=held, actor=None, reason=_("Dunning step %(date)s") % {"date": context.as_of})
+        customers_hold(
+            customer_ids=held, actor=None, reason=_("Dunning step %(date)s") % {"date": context.as_of}, by=run
+        )
+
+
+MESSAGE_COLUMNS = (
+    "company",
+    "customer",
+    "recipient_user",
+    "run",
+    "channel",
+    "kind",
+    "language",
+    "to_address",
+    "subject",
+    "body",
+    "has_letter",
+    "context",
+    "status",
+    "attempts",
+    "sent_at",
+    "last_error",
+    "created_at",
+)
+
+
+def _insert_messages(run: DunningRun, messages: list[Message]) -> None:
+    # plain rows as the actions are: tens of thousands of messages in a first run over a large book
+    connection = connections[Message.objects.db]
+    context_field = Message._meta.get_field("context")
+    now = timezone.now()
+    rows.insert_values(
+        Message,
+        MESSAGE_COLUMNS,
+        [
+            (
+                message.company_id,
+                message.customer_id,
+                message.recipient_user_id,
+                run.pk,
+                message.channel,
+                message.kind,
+                message.language,
+                message.to_address,
+                "",
+                "",
+                message.has_letter,
+                context_field.get_db_prep_save(message.context, connection),
+                message.status,
+                0,
+                message.sent_at,
+                message.last_error,
+                now,
+            )
+            for message in messages
+        ],
+    )
 
 
 def _mark_final(customer_ids: list[int], as_of: dt.date) -> None:
