@@ -1,5 +1,5 @@
 # Shortcuts; the scripts do the work.
-.PHONY: run test bench bench-lists bench-write bench-pages
+.PHONY: run test bench bench-lists bench-write bench-pages bench-dunning
 
 run:
 	scripts/run
@@ -25,3 +25,8 @@ bench-write:
 # The workbench pages through HTTP (gunicorn on loopback, session sign-in), p50/p95 per page.
 bench-pages:
 	.venv/bin/python bench/pages.py --installments $${N:-1000000} $${REUSE:+--reuse}
+
+# The daily dunning run over the large book: the first run (every step ever due), five daily runs
+# and a dry run, beside one hand-written INSERT … SELECT; N=50000 for a quick run.
+bench-dunning:
+	.venv/bin/python bench/dunning.py --installments $${N:-1000000} $${REUSE:+--reuse}

@@ -212,22 +212,22 @@ def plain_rows(queryset: QuerySet[Any]) -> list[tuple[Any, ...]]:
         return cursor.fetchall()
 
 
-def insert_values(model: type[Model], names: Sequence[str], rows: Sequence[Sequence[Any]], *, batch: int = 500) -> int:
+def insert_values(model: type[Model], names: Sequence[str], rows: Sequence[Sequence[Any]]) -> int:
     """Insert many new rows of one model from plain values (ints, strings, dates, Decimals, in the
-    order of ``names``), a few hundred rows per statement, without making model instances or
-    returning keys: for the bulk writes of a run (a million rows), where building an instance per
-    row costs more than the database takes to store it. The caller passes values as the columns
-    hold them (no ``pre_save``, no defaults filled in). Returns the number of rows."""
+    order of ``names``) with one single-row statement sent for every row (``executemany``: SQLite
+    loops in C, psycopg pipelines them and the server plans the statement once), without making
+    model instances or returning keys. For the bulk writes of a run (a million rows), where building
+    an instance per row costs more than the database takes to store it, and where psycopg would
+    spend seconds splitting a long multi-row statement into its parameters. The caller passes values
+    as the columns hold them (no ``pre_save``, no defaults filled in). Returns the number of rows."""
     if not rows:
         return 0
     db = _db()
     meta = model._meta
     columns = ", ".join(_quote(_field(model, name).column) for name in names)
-    row_marks = "(" + ", ".join(["%s"] * len(names)) + ")"
+    marks = ", ".join(["%s"] * len(names))
+    # S608: only our own table and column names are formatted in; the values are parameters
+    sql = f"INSERT INTO {_quote(meta.db_table)} ({columns}) VALUES ({marks})"  # noqa: S608
     with db.cursor() as cursor:
-        for start in range(0, len(rows), batch):
-            chunk = rows[start : start + batch]
-            # S608: only our own table and column names are formatted in; the values are parameters
-            sql = f"INSERT INTO {_quote(meta.db_table)} ({columns}) VALUES {', '.join([row_marks] * len(chunk))}"  # noqa: S608
-            cursor.execute(sql, [value for row in chunk for value in row])
+        cursor.executemany(sql, rows)
     return len(rows)
