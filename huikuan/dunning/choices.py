@@ -36,6 +36,7 @@ class MessageKind(models.TextChoices):
     OWNER_NOTICE = "owner_notice", _("Notice to the owner")
     ESCALATION = "escalation", _("Escalation to finance")
     OWNER_DIGEST = "owner_digest", _("Digest for the owner")
+    RISK_ALERTS = "risk_alerts", _("Risk alerts")
 
 
 class MessageStatus(models.TextChoices):

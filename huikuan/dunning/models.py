@@ -522,3 +522,24 @@ class DunningFee(models.Model):
 
     def __str__(self) -> str:
         return f"{self.currency} {self.amount}"
+
+
+class RiskNotice(models.Model):
+    """The risk alerts (风险预警) a finance manager was told about on one business date: once per
+    manager and date, and only the alerts not in their previous notice are new to them."""
+
+    company = models.ForeignKey("accounts.Company", on_delete=models.PROTECT, verbose_name=_("company"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("user")
+    )
+    business_date = models.DateField(_("business date"))
+    alerts = models.JSONField(_("alerts"), default=list)  # "kind:customer id" of every alert raised that day
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("risk notice")
+        verbose_name_plural = _("risk notices")
+        constraints = [models.UniqueConstraint(fields=["user", "business_date"], name="risk_notice_once_a_day")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.business_date}"

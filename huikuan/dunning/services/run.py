@@ -45,6 +45,7 @@ from huikuan.dunning.planning import (
 )
 from huikuan.dunning.services.collection import promises_settle
 from huikuan.dunning.services.digests import digests_send
+from huikuan.dunning.services.risk_notices import risk_notices_send
 
 BATCH = 500
 
@@ -77,6 +78,7 @@ class RunReport:
     outcomes: list[Outcome] = field(default_factory=list)
     promises: dict[str, int] = field(default_factory=dict)
     digests: int = 0
+    risk_notices: int = 0
 
     def counts(self) -> dict[str, int]:
         counts: Counter[str] = Counter()
@@ -91,6 +93,7 @@ class RunReport:
             counts["final"] += outcome.final
             counts["fees"] += len(outcome.fees)
         counts["owner_digests"] += self.digests
+        counts["risk_notices"] += self.risk_notices
         for status, count in self.promises.items():
             counts[f"promises_{status}"] += count
         return {key: value for key, value in counts.items() if value}
@@ -128,6 +131,7 @@ def dunning_run(
                 report.outcomes += _perform_batch(run, context, batch)
         if run is not None:
             report.digests = digests_send(company_id=company.pk, as_of=as_of, run_id=run.pk)
+            report.risk_notices = risk_notices_send(company_id=company.pk, as_of=as_of, run_id=run.pk)
     except Exception as error:
         if run is not None:
             DunningRun.objects.filter(pk=run.pk).update(

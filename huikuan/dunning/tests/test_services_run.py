@@ -206,3 +206,25 @@ def test_the_owners_digest_lists_what_falls_due_and_what_became_overdue_once(
     latest = Message.objects.filter(kind=MessageKind.OWNER_DIGEST, channel=Channel.IN_APP).latest("pk")
     assert latest.subject == "您的客户：0 个即将到期，1 个新逾期（2025-03-12）"
     assert "新逾期 (1)" in latest.body
+
+
+def test_finance_is_told_of_new_risk_alerts_once(company, policy, debtor, manager, make_customer, make_contract):
+    from huikuan.reports.services import thresholds_set
+
+    thresholds_set(actor=manager, company=company, overdue_days=30)
+    # 15 Mar: the debtor's first installment is 33 days overdue: one new alert
+    dunning_run(company=company, as_of=dt.date(2025, 3, 15))
+    notice = Message.objects.get(kind=MessageKind.RISK_ALERTS)
+    assert notice.recipient_user == manager
+    assert notice.subject == "2025-03-15 风险预警：新增 1 项"
+    assert "甲方科技有限公司" in notice.body
+    # the next day it is still raised, but not new: no notice
+    dunning_run(company=company, as_of=dt.date(2025, 3, 16))
+    assert Message.objects.filter(kind=MessageKind.RISK_ALERTS).count() == 1
+    # another customer crosses the threshold: told of that one only
+    other = make_customer(name="丙方公司")
+    make_contract(other, [("100.00", dt.date(2025, 2, 13))])
+    dunning_run(company=company, as_of=dt.date(2025, 3, 17))
+    latest = Message.objects.filter(kind=MessageKind.RISK_ALERTS).latest("pk")
+    assert "丙方公司" in latest.body
+    assert "甲方科技有限公司" not in latest.body
