@@ -25,18 +25,17 @@ from huikuan.core.locking import for_update
 from huikuan.customers.models import Customer
 from huikuan.dunning import texts
 from huikuan.dunning.choices import (
-    Channel,
     DisputeStatus,
     FollowUpKind,
     FollowUpOutcome,
     MessageKind,
-    MessageStatus,
     PromiseStatus,
     TaskKind,
     TaskStatus,
 )
 from huikuan.dunning.errors import DunningErrorCode as Code
-from huikuan.dunning.models import CollectionTask, CustomerDunning, Dispute, FollowUp, Message, PromiseToPay
+from huikuan.dunning.models import CollectionTask, CustomerDunning, Dispute, FollowUp, PromiseToPay
+from huikuan.dunning.notices import staff_message
 from huikuan.receivables.models import Receipt
 
 NOTE_LIMIT = 2000
@@ -309,15 +308,12 @@ def _broken_promise_follow_up(promise: PromiseToPay, paid: Decimal, as_of: dt.da
             )
     except IntegrityError:
         return  # its task exists: settled before
-    Message.objects.create(
+    staff_message(
         company_id=promise.company_id,
-        customer=customer,
-        recipient_user=owner,
-        channel=Channel.IN_APP,
+        user=owner,
         kind=MessageKind.OWNER_NOTICE,
         language=language,
-        subject=title[:300],
+        subject=title,
         body=body,
-        status=MessageStatus.SENT,
-        sent_at=timezone.now(),
-    )
+        customer_id=customer.pk,
+    ).save()

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Max
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -20,8 +20,9 @@ from huikuan.accounts.models import User
 from huikuan.contracts.models import Installment
 from huikuan.core import money
 from huikuan.dunning import texts
-from huikuan.dunning.choices import Channel, MessageKind, MessageStatus
+from huikuan.dunning.choices import MessageKind
 from huikuan.dunning.models import Message, OwnerDigest
+from huikuan.dunning.notices import staff_message
 
 LINES_SHOWN = 50
 
@@ -115,33 +116,18 @@ def _write(
             ]
         )
     messages = [
-        Message(
+        staff_message(
             company_id=company_id,
-            recipient_user=owner,
-            run_id=run_id,
-            channel=Channel.IN_APP,
+            user=owner,
             kind=MessageKind.OWNER_DIGEST,
             language=language,
-            subject=subject[:300],
+            subject=subject,
             body=body,
-            status=MessageStatus.SENT,
-            sent_at=timezone.now(),
+            by_email=by_email,
+            run_id=run_id,
         )
+        for by_email in ([False, True] if owner.email else [False])
     ]
-    if owner.email:
-        messages.append(
-            Message(
-                company_id=company_id,
-                recipient_user=owner,
-                run_id=run_id,
-                channel=Channel.EMAIL,
-                kind=MessageKind.OWNER_DIGEST,
-                language=language,
-                to_address=owner.email,
-                subject=subject[:300],
-                body=body,
-            )
-        )
     try:
         with transaction.atomic():
             OwnerDigest.objects.create(

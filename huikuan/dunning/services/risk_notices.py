@@ -8,13 +8,15 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from huikuan.accounts.models import User
 from huikuan.dunning import texts
-from huikuan.dunning.choices import Channel, MessageKind, MessageStatus
-from huikuan.dunning.models import Message, RiskNotice
+from huikuan.dunning.choices import MessageKind
+from huikuan.dunning.models import RiskNotice
+from huikuan.dunning.notices import staff_message
 from huikuan.dunning.planning import finance_managers
 from huikuan.reports.risk import Alert, label_alerts, risk_alerts
 
@@ -64,15 +66,13 @@ def _notify(
         more = len(alerts) - LINES_SHOWN
         if more > 0:
             lines.append(ngettext("… and %(count)d more", "… and %(count)d more", more) % {"count": more})
-    Message.objects.create(
+    user = User.objects.get(pk=user_id)
+    staff_message(
         company_id=company_id,
-        recipient_user_id=user_id,
-        run_id=run_id,
-        channel=Channel.IN_APP,
+        user=user,
         kind=MessageKind.RISK_ALERTS,
         language=language,
-        subject=subject[:300],
+        subject=subject,
         body="\n".join(lines) + "\n",
-        status=MessageStatus.SENT,
-        sent_at=timezone.now(),
-    )
+        run_id=run_id,
+    ).save()
