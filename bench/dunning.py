@@ -5,8 +5,8 @@
     .venv/bin/python bench/dunning.py --reuse               # the databases `make bench KEEP=1` kept
 
 Each database gets the large generated book (bench/run.py's loader: 50,000 customers for a million
-installments) and the demo's ladder of seven steps as the default policy (working days only). Then,
-on that database:
+installments) with more bad payers, so that about a quarter of the installments are overdue, and
+the demo's ladder of seven steps as the default policy (working days only). Then, on that database:
 
 - the hand-written floor: one INSERT … SELECT that records every step due today for every open
   installment (no working days, pauses, disputes, promises, messages, tasks or fees), rolled back;
@@ -28,6 +28,7 @@ import platform
 import statistics
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -83,6 +84,10 @@ def worker(args: argparse.Namespace) -> dict[str, Any]:
     from huikuan.customers.models import Customer
     from huikuan.demo import company as demo_company
     from huikuan.demo.bulk import LARGE_BOOK, bulk_load
+
+    # issue 14's book: the large book's 50,000 customers for a million installments, with more bad
+    # payers, so that about a quarter of the installments are overdue (the large book has 15 %)
+    DUNNING_BOOK = replace(LARGE_BOOK, behaviours=(0.2, 0.3, 0.5))
     from huikuan.demo.dunning import LADDER
     from huikuan.dunning.models import DunningPolicy
     from huikuan.dunning.services.policies import policy_save
@@ -98,7 +103,7 @@ def worker(args: argparse.Namespace) -> dict[str, Any]:
         company = demo_company.create_company()
         staff = demo_company.create_staff(company)
         demo_company.create_terms(company, staff.finance)
-        bulk_load(company=company, installments=args.installments, seed=args.seed, shape=LARGE_BOOK)
+        bulk_load(company=company, installments=args.installments, seed=args.seed, shape=DUNNING_BOOK)
         result["load_seconds"] = round(time.perf_counter() - started, 1)
     _clear_dunning()
     finance = demo_company.load_staff(company).finance
