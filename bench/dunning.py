@@ -239,6 +239,20 @@ def markdown(results: list[dict[str, Any]], args: argparse.Namespace) -> str:
     for result in results:
         steps = [counts.get("steps", 0) for counts in result["daily_counts"]]
         lines.append(f"- {result['database']}: {', '.join(f'{count:,}' for count in steps)}")
+    lines += [
+        "",
+        "What the figures mean:",
+        "",
+        "- **Daily run**: what a company runs every day, each run performing the steps that fell due "
+        "that day (a few thousand), after reading every open installment whose earliest step could be "
+        "due and the steps each has had, customer by customer in batches of 500. This is the target's run.",
+        "- **First run**: a company that starts dunning an old book catches up every step its "
+        "installments ever had due, in one run (more than a million steps for this book), with every "
+        "customer's messages, tasks, holds and final marks. It is bounded by writing those rows: the "
+        "hand-written floor writes only the actions, in one INSERT … SELECT without the policy's rules "
+        "(working days, pauses, disputes, promises).",
+        "- **Dry run**: the planning alone, for the next day.",
+    ]
     loads = [f"{result['database']} {result['load_seconds']} s" for result in results if result["load_seconds"]]
     if loads:
         lines += ["", "Loading the book took " + ", ".join(loads) + "."]
