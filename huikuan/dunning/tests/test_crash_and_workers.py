@@ -17,7 +17,7 @@ from huikuan.core.dates import today
 from huikuan.demo import company as demo_company
 from huikuan.demo.bulk import LARGE_BOOK, bulk_load
 from huikuan.demo.dunning import LADDER
-from huikuan.dunning.choices import Channel, RunStatus
+from huikuan.dunning.choices import Channel, MessageKind, RunStatus
 from huikuan.dunning.models import DunningAction, DunningRun, Message
 from huikuan.dunning.services.policies import policy_save
 from huikuan.dunning.services.run import dunning_run
@@ -68,7 +68,11 @@ def performed() -> Counter:
 
 
 def assert_each_customer_emailed_once(customers: int) -> None:
-    emails = Counter(Message.objects.filter(channel=Channel.EMAIL).values_list("customer_id", flat=True))
+    emails = Counter(
+        Message.objects.filter(channel=Channel.EMAIL, kind=MessageKind.CUSTOMER_REMINDER).values_list(
+            "customer_id", flat=True
+        )
+    )
     assert len(emails) == customers
     assert set(emails.values()) == {1}
 
