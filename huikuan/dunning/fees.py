@@ -26,7 +26,6 @@ class PlannedFee:
     currency: str
     amount: Decimal
     basis: str
-    installment_ids: tuple[int, ...]
 
 
 def fees_of(plan: CustomerPlan) -> list[PlannedFee]:
@@ -42,7 +41,7 @@ def fees_of(plan: CustomerPlan) -> list[PlannedFee]:
         for currency, items in sorted(by_currency.items()):
             amount, basis = _work_out(step, currency, items)
             if amount > 0:
-                fees.append(PlannedFee(step, currency, amount, basis, tuple(item.installment_id for item in items)))
+                fees.append(PlannedFee(step, currency, amount, basis))
     return fees
 
 
