@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "huikuan.receivables",
     "huikuan.reports",
     "huikuan.dunning",
+    "huikuan.bank",
     "huikuan.demo",
     "huikuan.web",
 ]
@@ -273,6 +274,12 @@ HUIKUAN_DIGEST_DAYS = env_int("HUIKUAN_DIGEST_DAYS", 7, minimum=0)
 HUIKUAN_SMS_URL = os.environ.get("HUIKUAN_SMS_URL", "")
 HUIKUAN_SMS_FILE_PATH = str(DATA_DIR / "sms")
 HUIKUAN_SMS_SECRET = os.environ.get("HUIKUAN_SMS_SECRET", "")
+
+# Bank account numbers are encrypted at rest (core/crypto.py): comma-separated keys, the first
+# encrypts; unset, a key is derived from SECRET_KEY.
+HUIKUAN_FIELD_KEYS = os.environ.get("HUIKUAN_FIELD_KEYS", "")
+# A bank statement file larger than this is refused before it is read (bank/services/imports.py).
+HUIKUAN_BANK_FILE_MAX_BYTES = env_int("HUIKUAN_BANK_FILE_MAX_BYTES", 20 * 1024 * 1024, minimum=1024)
 
 LOGGING = {
     "version": 1,

@@ -48,6 +48,10 @@ class Perm(models.TextChoices):
     FEE_CONFIRM = "dunning.fee", _("Confirm or cancel dunning fees and interest")
     # Logging contacts, promises and disputes, pausing a customer's dunning, resending a message
     COLLECTION_WORK = "dunning.work", _("Log follow-ups, promises and disputes")
+    # Bank statements show every customer's payments and the company's own outgoings: finance only
+    BANK_IMPORT = "bank.import", _("Import bank statements and match their lines")
+    # Which accounts exist and how sure the engine must be to apply a match on its own
+    BANK_ACCOUNT_CHANGE = "bank.account", _("Set up bank accounts and automatic matching")
 
 
 ALL_PERMS = frozenset(Perm)
@@ -68,6 +72,7 @@ ROLE_PERMS: dict[str, frozenset[str]] = {
             Perm.ADJUSTMENT_CHANGE,
             Perm.OWNER_CHANGE,
             Perm.COLLECTION_WORK,
+            Perm.BANK_IMPORT,
         }
     ),
     Role.COLLECTOR: frozenset({Perm.COLLECTION_WORK}),

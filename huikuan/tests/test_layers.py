@@ -19,7 +19,7 @@ LAYERS: list[set[str]] = [
     {"customers"},
     {"contracts"},
     {"receivables"},
-    {"reports"},
+    {"reports", "bank"},
     {"dunning"},
     {"demo"},
 ]

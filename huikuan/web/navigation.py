@@ -29,6 +29,7 @@ SECTIONS = (
     Section("receipt_list", _("Receipts")),
     Section("collections_worklist", _("Collections"), prefix="/collections/"),
     Section("report_aging", _("Reports"), prefix="/reports/"),
+    Section("bank_review", _("Bank"), perm=Perm.BANK_IMPORT, prefix="/bank/"),
     Section("settings", _("Settings"), perm=Perm.TERMS_CHANGE),
 )
 

@@ -15,4 +15,5 @@ urlpatterns = [
     path("", include("huikuan.reports.urls")),
     path("", include("huikuan.terms.urls")),
     path("", include("huikuan.dunning.urls")),
+    path("", include("huikuan.bank.urls")),
 ]

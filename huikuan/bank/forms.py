@@ -1,0 +1,81 @@
+"""The forms of the bank pages: they read what was typed; the services decide."""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from huikuan.bank.models import BankAccount, LineStatus
+from huikuan.bank.parsing import FORMATS
+from huikuan.web.forms import AmountField, StrictIntegerField, WorkbenchForm
+
+FORMAT_LABELS = {
+    "csv": _("CSV"),
+    "xlsx": _("Excel (XLSX)"),
+    "mt940": _("SWIFT MT940"),
+    "camt053": _("ISO 20022 CAMT.053"),
+}
+
+
+class ImportForm(WorkbenchForm):
+    account = forms.ChoiceField(label=_("Bank account"))
+    file = forms.FileField(
+        label=_("Statement file"), help_text=_("CSV or Excel export of the bank, MT940 or CAMT.053.")
+    )
+    format = forms.ChoiceField(label=_("Format"), initial="auto")
+
+    def __init__(self, *args: Any, accounts: list[BankAccount], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["account"]).choices = [(str(a.pk), str(a)) for a in accounts]
+        cast(forms.ChoiceField, self.fields["format"]).choices = [
+            ("auto", _("Recognise")),
+            *((name, FORMAT_LABELS[name]) for name in FORMATS),
+        ]
+
+
+class AccountForm(WorkbenchForm):
+    name = forms.CharField(label=_("Name"), max_length=100)
+    bank_name = forms.CharField(
+        label=_("Bank"), max_length=100, help_text=_("Files of one bank share a column mapping.")
+    )
+    number = forms.CharField(label=_("Account number"), max_length=60, required=False)
+    currency = forms.CharField(label=_("Currency"), max_length=3, initial="CNY", required=False)
+    auto_threshold = StrictIntegerField(
+        label=_("Apply on its own from (%)"),
+        initial=90,
+        help_text=_("A proposal at least this sure becomes a receipt without review; 101: never."),
+    )
+    active = forms.BooleanField(label=_("Active"), required=False, initial=True)
+
+
+class LineFilters(WorkbenchForm):
+    account = forms.ChoiceField(label=_("Bank account"), required=False)
+    q = forms.CharField(label=_("Payer, memo or reference"), max_length=100, required=False)
+    min_confidence = StrictIntegerField(label=_("Sure from (%)"), required=False)
+
+    def __init__(self, *args: Any, accounts: list[BankAccount], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["account"]).choices = [
+            ("", _("All")),
+            *((str(a.pk), a.name) for a in accounts),
+        ]
+
+
+class StatementLineFilters(WorkbenchForm):
+    state = forms.ChoiceField(label=_("State"), required=False, choices=[("", _("All")), *LineStatus.choices])
+
+
+class ReasonForm(WorkbenchForm):
+    reason = forms.CharField(label=_("Reason"), max_length=300)
+
+
+class AssignForm(WorkbenchForm):
+    """A customer, by code or name, and an amount for each of its open installments."""
+
+    customer = forms.CharField(label=_("Customer code"), max_length=30)
+
+
+class AllocationRow(forms.Form):
+    amount = AmountField(label=_("Amount"), required=False)
