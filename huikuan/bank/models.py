@@ -63,6 +63,7 @@ class ColumnMappingSetting(TimeStampedModel):
 
 class BalanceCheck(models.TextChoices):
     OK = "ok", _("Balances agree")
+    MISMATCH = "mismatch", _("The lines do not add up to the balances or totals in the file")
     GAP = "gap", _("Opening balance differs from the previous closing balance")
     UNKNOWN = "unknown", _("No balances in the file")
 
@@ -86,6 +87,11 @@ class BankStatement(models.Model):
     balance_check = models.CharField(_("balance check"), max_length=10, choices=BalanceCheck.choices)
     # the closing balance of the account's statement before this one, when it differs (a gap)
     previous_closing = money_field(_("previous closing balance"), null=True, blank=True)
+    # what the lines add up to, beside what the file declares (its totals line, TxsSummry)
+    credit_total = money_field(_("money in"), default=0)
+    debit_total = money_field(_("money out"), default=0)
+    declared_credit_total = money_field(_("money in, as the file says"), null=True, blank=True)
+    declared_debit_total = money_field(_("money out, as the file says"), null=True, blank=True)
     lines_read = models.PositiveIntegerField(_("lines read"), default=0)
     lines_new = models.PositiveIntegerField(_("new lines"), default=0)
     lines_duplicate = models.PositiveIntegerField(_("duplicates"), default=0)
@@ -102,6 +108,13 @@ class BankStatement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.file_name} ({self.starts_on} – {self.ends_on})"
+
+    @property
+    def computed_closing(self):
+        """The opening balance plus the lines: what the closing balance should be."""
+        if self.opening_balance is None:
+            return None
+        return self.opening_balance + self.credit_total - self.debit_total
 
 
 class LineStatus(models.TextChoices):

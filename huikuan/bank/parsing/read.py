@@ -36,7 +36,9 @@ def read_statement_file(
     elif format not in FORMATS:
         raise fail(_("Unknown statement format “%(format)s”.") % {"format": format})
     if format == "csv":
-        parsed = read_spreadsheet(csv_rows(data, mapping), format="csv", mapping=mapping, default_currency=default_currency)
+        parsed = read_spreadsheet(
+            csv_rows(data, mapping), format="csv", mapping=mapping, default_currency=default_currency
+        )
     elif format == "xlsx":
         parsed = _read_xlsx(data, mapping, default_currency)
     elif format == "mt940":

@@ -28,6 +28,7 @@ from huikuan.bank.errors import BankErrorCode as Code
 from huikuan.bank.errors import StatementRejected
 from huikuan.bank.models import BalanceCheck, BankAccount, BankLine, BankStatement, LineStatus
 from huikuan.bank.parsing import ColumnMapping, ParsedFile, ParsedLine, ParsedStatement, RowError, StatementFileError
+from huikuan.bank.parsing.checks import statement_problems
 from huikuan.bank.parsing.read import read_statement_file
 from huikuan.bank.services.accounts import account_number, mapping_save, saved_mapping
 from huikuan.core import money
@@ -90,10 +91,10 @@ def _check_lines(statements: list[ParsedStatement], account: BankAccount, today:
                         % {"line": line.currency, "account": account.currency},
                     )
                 )
-            try:
-                money.validate_amount(abs(line.amount), account.currency)
-            except DomainError as error:
-                errors.append(RowError(line.row, "amount", str(error.message)))
+            # as the bank wrote it: a forint statement has fillér a receipt in HUF cannot take (the
+            # line is then matched by hand), but no amount has more than the two places stored
+            if abs(line.amount) > money.MAX_AMOUNT or line.amount != money.at_storage_scale(line.amount):
+                errors.append(RowError(line.row, "amount", str(money.amount_limit_message())))
             if line.booked_on > today:
                 errors.append(RowError(line.row, "date", _("The line is booked after today.")))
     return errors
@@ -105,7 +106,7 @@ def _dedupe_keys(account_id: int, lines: list[ParsedLine]) -> list[str]:
     for line in lines:
         what = (
             line.booked_on.isoformat(),
-            str(money.quantize(line.amount, line.currency)),
+            str(money.at_storage_scale(line.amount)),
             line.currency,
             line.reference.strip(),
             names.account_key(line.payer_account),
@@ -129,8 +130,12 @@ def _existing(account_id: int, keys: list[str]) -> set[str]:
 
 
 def _balance_check(account: BankAccount, statement: ParsedStatement) -> tuple[str, Decimal | None]:
-    """Whether the statement's opening balance follows the account's last statement before it.
-    (That the opening balance and the lines make the closing balance the reader checked.)"""
+    """Whether the statement adds up: its opening balance and lines make its closing balance, its
+    lines make the totals it declares, and it opens where the account's statement before it closed.
+    A statement that does not add up is stored all the same, flagged: the bank's file is what it
+    is, and the clerk sees by how much it is off (the reader's ``check_balances`` would refuse it)."""
+    if statement_problems(statement, 1):
+        return BalanceCheck.MISMATCH, None
     if statement.opening_balance is None or statement.closing_balance is None:
         return BalanceCheck.UNKNOWN, None
     if statement.starts_on is None:
@@ -183,6 +188,7 @@ def statement_import(
             format=format,
             mapping=mapping or saved_mapping(account),
             default_currency=account.currency,
+            check_balances=False,
         )
     except StatementFileError as error:
         raise _reject(error.errors) from error
@@ -239,6 +245,10 @@ def _store(
             closing_balance=parsed_statement.closing_balance,
             balance_check=check,
             previous_closing=previous,
+            credit_total=sum((line.amount for line in lines if line.amount > 0), Decimal(0)),
+            debit_total=-sum((line.amount for line in lines if line.amount < 0), Decimal(0)),
+            declared_credit_total=parsed_statement.declared_credit_total,
+            declared_debit_total=parsed_statement.declared_debit_total,
             lines_read=len(lines),
             lines_duplicate=sum(1 for key in keys if key in existing),
             imported_by=actor,
@@ -258,7 +268,7 @@ def _store(
                     row=line.row,
                     booked_on=line.booked_on,
                     value_on=line.value_on,
-                    amount=money.quantize(line.amount, account.currency),
+                    amount=money.at_storage_scale(line.amount),
                     currency=account.currency,
                     payer_name=_truncated(line.payer_name, 200),
                     payer_account=_truncated(line.payer_account, 64),

@@ -123,14 +123,17 @@ def test_a_file_of_another_account_or_currency_is_refused(clerk, manager, compan
         actor=manager, company=company, name="EUR", bank_name="ABN", number="NL00BANK0123456789", currency="EUR"
     )
     with pytest.raises(StatementRejected) as caught:
-        do_import(clerk, euro, (folder / "mt940" / "knab_nl.sta").read_bytes())
+        do_import(clerk, euro, (folder / "mt940" / "rabobank_nl_iban.sta").read_bytes())
     assert caught.value.errors[0].field == "account"
     usd = bank_account_create(
         actor=manager, company=company, name="USD", bank_name="Citi", number="9876543210", currency="USD"
     )
-    # the CNY statement in a USD account
+    # a CNY statement in a USD account (a file without a currency column is in the account's)
+    in_yuan = csv_file(
+        "2026-11-02,100.00,,甲,,货款,CNY", header="交易日期,收入金额,支出金额,对方户名,对方账号,摘要,币种"
+    )
     with pytest.raises(StatementRejected) as caught:
-        do_import(clerk, usd, FIRST)
+        do_import(clerk, usd, in_yuan)
     assert {e.field for e in caught.value.errors} == {"currency"}
     assert not BankLine.objects.exists()
 
