@@ -8,6 +8,7 @@ class BankErrorCode(StrEnum):
     ACCOUNT_NUMBER_TAKEN = "bank_account_number_taken"
     ACCOUNT_NAME_TAKEN = "bank_account_name_taken"
     THRESHOLD_OUT_OF_RANGE = "bank_threshold_out_of_range"
+    ACCOUNT_INACTIVE = "bank_account_inactive"
     FILE_REJECTED = "bank_file_rejected"
     FILE_TOO_LARGE = "bank_file_too_large"
     LINE_NOT_OPEN = "bank_line_not_open"

@@ -47,7 +47,7 @@ class AccountForm(WorkbenchForm):
         initial=90,
         help_text=_("A proposal at least this sure becomes a receipt without review; 101: never."),
     )
-    active = forms.BooleanField(label=_("Active"), required=False, initial=True)
+    active = forms.BooleanField(label=_("In use"), required=False, initial=True)
 
 
 class LineFilters(WorkbenchForm):

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from huikuan.core.models import TimeStampedModel
 from huikuan.core.money import currency_field, money_field
@@ -118,7 +119,7 @@ class BankStatement(models.Model):
 
 
 class LineStatus(models.TextChoices):
-    OPEN = "open", _("Open")
+    OPEN = "open", pgettext_lazy("bank line", "Open")
     MATCHED = "matched", _("Matched")
     PARTLY_MATCHED = "partly_matched", _("Partly matched")
     IGNORED = "ignored", _("Ignored")
@@ -126,7 +127,7 @@ class LineStatus(models.TextChoices):
 
 class MatchedBy(models.TextChoices):
     AUTO = "auto", _("Automatically")
-    USER = "user", _("By hand")
+    USER = "user", pgettext_lazy("matched", "By hand")
 
 
 class BankLine(models.Model):

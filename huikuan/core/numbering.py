@@ -33,19 +33,19 @@ def validate_pattern(pattern: str) -> None:
         ) from error
 
 
-def _increment(company_id: int, kind: str, period: str) -> int | None:
-    """Add one to a series and return the new value in one statement (the row stays locked until
-    the caller's transaction ends); None when the series has no row yet."""
+def _increment(company_id: int, kind: str, period: str, by: int = 1) -> int | None:
+    """Add ``by`` to a series and return the new value in one statement (the row stays locked
+    until the caller's transaction ends); None when the series has no row yet."""
     table = connection.ops.quote_name(NumberSequence._meta.db_table)
     where = " WHERE company_id = %s AND kind = %s AND period = %s"
-    params: list[int | str] = [company_id, kind, period]
+    params: list[int | str] = [by, company_id, kind, period]
     # S608: only our own table name is formatted in; the values are parameters.
     with connection.cursor() as cursor:
         if _has_returning():
-            cursor.execute(f"UPDATE {table} SET last_value = last_value + 1{where} RETURNING last_value", params)  # noqa: S608
+            cursor.execute(f"UPDATE {table} SET last_value = last_value + %s{where} RETURNING last_value", params)  # noqa: S608
         else:  # SQLite before 3.35: the write lock is held since BEGIN IMMEDIATE, so read it back
-            cursor.execute(f"UPDATE {table} SET last_value = last_value + 1{where}", params)  # noqa: S608
-            cursor.execute(f"SELECT last_value FROM {table}{where}", params)  # noqa: S608
+            cursor.execute(f"UPDATE {table} SET last_value = last_value + %s{where}", params)  # noqa: S608
+            cursor.execute(f"SELECT last_value FROM {table}{where}", params[1:])  # noqa: S608
         row = cursor.fetchone()
     return None if row is None else int(row[0])
 
@@ -56,6 +56,12 @@ def _has_returning() -> bool:
 
 def next_number(*, company, kind: str, pattern: str, on: dt.date) -> str:
     """Hand out the next number of a kind for a company; yearly or monthly series restart."""
+    return next_numbers(company=company, kind=kind, pattern=pattern, on=on, count=1)[0]
+
+
+def next_numbers(*, company, kind: str, pattern: str, on: dt.date, count: int) -> list[str]:
+    """Hand out the next ``count`` numbers of a kind for a company in one statement (a batch of
+    receipts from a bank statement), in order."""
     validate_pattern(pattern)
     if "{month" in pattern:
         period = f"{on.year:04d}-{on.month:02d}"
@@ -63,17 +69,20 @@ def next_number(*, company, kind: str, pattern: str, on: dt.date) -> str:
         period = f"{on.year:04d}"
     else:
         period = ""
-    seq = _increment(company.pk, kind, period)
-    if seq is None:
+    last = _increment(company.pk, kind, period, count)
+    if last is None:
         try:
             with transaction.atomic():  # a savepoint: a concurrent first number may win the insert
-                NumberSequence.objects.create(company=company, kind=kind, period=period, last_value=1)
-            seq = 1
+                NumberSequence.objects.create(company=company, kind=kind, period=period, last_value=count)
+            last = count
         except IntegrityError:
-            seq = _increment(company.pk, kind, period)
-    if seq is None:  # pragma: no cover - the row exists once the insert above lost to another
+            last = _increment(company.pk, kind, period, count)
+    if last is None:  # pragma: no cover - the row exists once the insert above lost to another
         raise RuntimeError("number sequence row vanished")
-    return pattern.format(year=on.year, month=on.month, seq=seq, company=company.code)
+    return [
+        pattern.format(year=on.year, month=on.month, seq=seq, company=company.code)
+        for seq in range(last - count + 1, last + 1)
+    ]
 
 
 def _number_field(model: type[Model], name: str) -> Field:

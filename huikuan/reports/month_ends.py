@@ -176,4 +176,3 @@ def _add_collected_and_written_off(
     ):
         if _still_live(month, reversed_in):
             activity[month].written_off += int(cents)
-

@@ -173,6 +173,12 @@ def statement_import(
     refused with every problem by row, and nothing of it is stored. Raises DomainError."""
     require(actor, Perm.BANK_IMPORT)
     require_company(actor, account.company_id)
+    if not account.active:
+        raise DomainError(
+            Code.ACCOUNT_INACTIVE,
+            _("The account is no longer in use: reactivate it to import into it."),
+            field="account",
+        )
     limit = settings.HUIKUAN_BANK_FILE_MAX_BYTES
     if len(data) > limit:
         raise DomainError(

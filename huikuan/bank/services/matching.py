@@ -17,13 +17,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import cast
 
-from django.db import transaction
-from django.db.models import F
+from django.db import connection, transaction
+from django.db.models import F, Field
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from huikuan.accounts.models import User
+from huikuan.accounts.models import Company, User
 from huikuan.accounts.roles import Perm
 from huikuan.accounts.scope import require, require_company, require_visible
 from huikuan.audit import services as audit
@@ -40,9 +41,11 @@ from huikuan.core.locking import for_update
 from huikuan.customers.models import Customer
 from huikuan.receivables.models import Receipt
 from huikuan.receivables.services.allocations import AllocationLine, allocations_create
+from huikuan.receivables.services.batch import NewReceipt, receipts_record_allocated
 from huikuan.receivables.services.receipts import receipt_create, receipt_reverse
 
 _BATCH = 2000
+_WRITE_BATCH = 500  # sure matches written per transaction: a writer holds SQLite for a second or so
 
 
 @dataclass
@@ -121,35 +124,150 @@ def _match_batch(
     apply: bool,
     summary: MatchSummary,
 ) -> None:
+    picks: list[tuple[BankLine, Proposal, list[Proposal]]] = []
     proposed: list[BankLine] = []
     for line in lines:
         summary.lines += 1
         proposals = propose(_engine_line(line), directory, book)
         best = proposals[0] if proposals else None
         if apply and best is not None and best.confidence >= thresholds.get(line.account_id, 101):
-            try:
-                _apply(actor=actor, line=line, proposal=best, by=MatchedBy.AUTO, proposals=proposals)
-            except DomainError as error:
-                summary.failed += 1
-                line.note = _truncated_note(error)
-            else:
-                book.take(best.lines)
-                summary.applied += 1
-                summary.applied_ids.append(line.pk)
-                continue
-        line.proposals = [p.as_json() for p in proposals]
-        line.confidence = best.confidence if best else 0
-        line.customer_id = best.customer_id if best else None
-        if best is None:
-            summary.no_proposal += 1
-        else:
-            summary.for_review += 1
+            _keep_proposals(line, proposals)  # for review, should the write refuse it
+            picks.append((line, best, proposals))
+            book.take(best.lines)  # a later line of the batch is not proposed what this one takes
+            continue
+        _keep_proposals(line, proposals)
         proposed.append(line)
-    # only lines nobody handled meanwhile get their proposals
+    for start in range(0, len(picks), _WRITE_BATCH):
+        for line, error in _apply_many(actor=actor, picks=picks[start : start + _WRITE_BATCH], summary=summary):
+            line.note = _truncated_note(error)
+            proposed.append(line)
     for line in proposed:
-        BankLine.objects.filter(pk=line.pk, status=LineStatus.OPEN, receipt__isnull=True).update(
-            proposals=line.proposals, confidence=line.confidence, customer_id=line.customer_id, note=line.note
+        if line.proposals:
+            summary.for_review += 1
+        else:
+            summary.no_proposal += 1
+    _save_proposals(proposed)
+
+
+def _keep_proposals(line: BankLine, proposals: list[Proposal]) -> None:
+    best = proposals[0] if proposals else None
+    line.proposals = [p.as_json() for p in proposals]
+    line.confidence = best.confidence if best else 0
+    line.customer_id = best.customer_id if best else None
+
+
+def _save_proposals(lines: list[BankLine]) -> None:
+    """Write the lines' proposals in one statement sent per line; only lines nobody handled
+    meanwhile get them."""
+    if not lines:
+        return
+    table = connection.ops.quote_name(BankLine._meta.db_table)
+    proposals = BankLine._meta.get_field("proposals")
+    sql = (
+        f"UPDATE {table} SET proposals = %s, confidence = %s, customer_id = %s, note = %s"  # noqa: S608
+        " WHERE id = %s AND status = %s AND receipt_id IS NULL"
+    )
+    params = [
+        (proposals.get_db_prep_save(line.proposals, connection), line.confidence, line.customer_id, line.note,
+         line.pk, LineStatus.OPEN)
+        for line in lines
+    ]  # fmt: skip
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.executemany(sql, params)
+
+
+def _save_matched(lines: list[BankLine]) -> None:
+    """Write what the batch made of the lines, one statement sent per line."""
+    table = connection.ops.quote_name(BankLine._meta.db_table)
+    names = [
+        "receipt_id",
+        "customer_id",
+        "status",
+        "matched_by",
+        "matched_at",
+        "handled_by_id",
+        "confidence",
+        "proposals",
+    ]
+    fields = [cast(Field, BankLine._meta.get_field(name.removesuffix("_id"))) for name in names]
+    assignments = ", ".join(f"{connection.ops.quote_name(name)} = %s" for name in names)
+    sql = f"UPDATE {table} SET {assignments}, note = '' WHERE id = %s"  # noqa: S608 - our table and columns
+    params = [[*(f.get_db_prep_save(getattr(line, f.attname), connection) for f in fields), line.pk] for line in lines]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, params)
+
+
+@transaction.atomic
+def _apply_many(
+    *, actor: User, picks: list[tuple[BankLine, Proposal, list[Proposal]]], summary: MatchSummary
+) -> list[tuple[BankLine, DomainError]]:
+    """Apply sure proposals as receipts in one transaction (``receipts_record_allocated``); a line
+    whose receipt the batch leaves to the single services is applied by ``_apply``. Returns the
+    lines refused, with the refusal, for review."""
+    wanted = {line.pk: (line, best, proposals) for line, best, proposals in picks}
+    claimed = list(
+        for_update(BankLine.objects)
+        .filter(pk__in=list(wanted), status=LineStatus.OPEN, receipt__isnull=True, amount__gt=0)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    if not claimed:
+        return []
+    company = Company.objects.get(pk=wanted[claimed[0]][0].company_id)
+    items = []
+    for pk in claimed:
+        line, best, _proposals = wanted[pk]
+        items.append(
+            NewReceipt(
+                customer_id=best.customer_id,
+                received_on=line.booked_on,
+                amount=line.amount,
+                currency=line.currency,
+                allocations=[(installment, money.from_cents(cents)) for installment, cents in best.lines],
+                payer_name=line.payer_name,
+                bank_reference=line.reference,
+                memo=line.memo,
+            )
         )
+    outcome = receipts_record_allocated(actor=actor, company=company, items=items)
+    refused = [(wanted[claimed[index]][0], error) for index, error in outcome.refused.items()]
+    now = timezone.now()
+    matched = []
+    for index, receipt in outcome.receipts.items():
+        line, best, proposals = wanted[claimed[index]]
+        line.receipt, line.customer_id = receipt, receipt.customer_id
+        whole = receipt.allocated_amount == receipt.amount
+        line.status = LineStatus.MATCHED if whole else LineStatus.PARTLY_MATCHED
+        line.matched_by, line.matched_at, line.handled_by = MatchedBy.AUTO, now, actor
+        line.confidence, line.note = best.confidence, ""
+        line.proposals = [p.as_json() for p in proposals]
+        matched.append(line)
+    _save_matched(matched)
+    audit.record_many(
+        [
+            audit.Event(
+                AuditAction.BANK_LINE_MATCHED,
+                line,
+                actor,
+                data={"receipt": line.receipt.number if line.receipt else "", "by": MatchedBy.AUTO,
+                      "confidence": line.confidence, "customer": line.customer_id},
+            )
+            for line in matched
+        ]
+    )  # fmt: skip
+    summary.applied += len(matched)
+    summary.applied_ids.extend(line.pk for line in matched)
+    for index in outcome.single:
+        line, best, proposals = wanted[claimed[index]]
+        try:
+            _apply(actor=actor, line=line, proposal=best, by=MatchedBy.AUTO, proposals=proposals)
+        except DomainError as error:
+            refused.append((line, error))
+        else:
+            summary.applied += 1
+            summary.applied_ids.append(line.pk)
+    summary.failed += len(refused)
+    return refused
 
 
 def _truncated_note(error: DomainError) -> str:

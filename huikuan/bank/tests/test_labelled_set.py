@@ -6,15 +6,17 @@ from collections import Counter
 
 import pytest
 
+from huikuan.audit.services import chain_verify
 from huikuan.bank.models import BankLine, KnownPayer, MatchedBy
 from huikuan.bank.names import account_key
 from huikuan.bank.services.accounts import bank_account_create
 from huikuan.bank.services.imports import statement_import
 from huikuan.bank.services.matching import lines_match
+from huikuan.demo import checks
 from huikuan.demo import company as demo_company
 from huikuan.demo.bank import as_csv, labelled_set
 from huikuan.demo.bulk import LARGE_BOOK, bulk_load
-from huikuan.receivables.models import Allocation
+from huikuan.receivables.models import Allocation, Receipt
 
 pytestmark = pytest.mark.django_db
 
@@ -67,6 +69,11 @@ def test_what_is_applied_on_its_own_is_right_and_is_most_of_the_set():
     assert applied == right == summary.applied
     share = applied / len(labels.lines)
     assert share >= 0.5, f"only {share:.0%} applied on their own"
+    # the receipts written in batches keep every figure and the audit chain whole
+    assert checks.problems(company) == []
+    assert chain_verify().intact
+    numbers = sorted(Receipt.objects.filter(bank_line__isnull=False).values_list("number", flat=True))
+    assert len(set(numbers)) == applied
     # nothing that is no customer's payment was applied
     not_customers = {label.reference for label in labels.lines if label.customer_id is None}
     assert not any(line.receipt_id for line in lines if line.reference in not_customers)

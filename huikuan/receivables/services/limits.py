@@ -104,6 +104,21 @@ def require_receipt_room(receipt: Receipt, *, amount: Decimal, effective_on: dt.
         )
 
 
+def first_day_with_installment_room(installment: Installment, *, amount: Decimal, start: dt.date) -> dt.date:
+    """``first_day_with_room`` for an allocation of a receipt recorded with it: nothing else of the
+    receipt is in effect before it, so only the installment limits the date."""
+    if start >= today() or installment.first_effective_on is None:
+        return start
+    installment_rows = _installment_rows(installment)
+    ends = {reversed_on for _a, _e, reversed_on in installment_rows if reversed_on and reversed_on > start}
+    for day in sorted({start, *ends}):
+        if day >= today():
+            break
+        if _tightest(installment.amount, installment_rows, day)[0] >= amount:
+            return day
+    return max(start, today())
+
+
 def first_day_with_room(installment: Installment, receipt: Receipt, *, amount: Decimal, start: dt.date) -> dt.date:
     """The earliest day from ``start`` on from which an allocation of ``amount`` fits both the
     installment and the receipt on every later day: the date an allocation takes when none is

@@ -1,6 +1,6 @@
 """``huikuan bank import FILE --account ACCOUNT --user USER [--format ...]``: import a statement file
-from the shell and match it; ``huikuan bank match --company CODE --user USER``: match the open lines
-again (after customers or contracts were added, say). A bad file stores nothing and exits with 1."""
+from the shell and match it; ``huikuan bank match --user USER``: match the open lines of the user's
+company again (after customers or contracts were added, say). A bad file stores nothing and exits with 1."""
 
 from __future__ import annotations
 
