@@ -1,5 +1,5 @@
 # Shortcuts; the scripts do the work.
-.PHONY: run test bench bench-lists bench-write bench-pages bench-dunning
+.PHONY: run test bench bench-lists bench-write bench-pages bench-dunning bench-bank
 
 run:
 	scripts/run
@@ -30,3 +30,6 @@ bench-pages:
 # and a dry run, beside one hand-written INSERT … SELECT; N=50000 for a quick run.
 bench-dunning:
 	.venv/bin/python bench/dunning.py --installments $${N:-1000000} $${REUSE:+--reuse}
+
+bench-bank:
+	.venv/bin/python bench/bank.py --installments $${N:-1000000} --lines $${LINES:-100000}

@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Case, CharField, Count, F, Q, QuerySet, Value, When
+from django.utils.translation import pgettext
 
 from huikuan.accounts.models import User
 from huikuan.accounts.roles import Perm
@@ -121,6 +122,10 @@ class ProposalView:
     confidence: int
     reasons: list[str]
     unapplied: Decimal
+
+    @property
+    def reasons_text(self) -> str:
+        return pgettext("list separator", "; ").join(self.reasons)
 
 
 def proposals_of(line: BankLine) -> list[ProposalView]:

@@ -15,6 +15,7 @@ import random
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from huikuan.accounts.models import User
 from huikuan.bank import names
 from huikuan.contracts.models import Installment
 from huikuan.core import money
@@ -95,9 +96,13 @@ def _typo(rng: random.Random, name: str) -> str:
     return name[:position] + other + name[position + 1 :]
 
 
-def labelled_set(*, company_id: int, currency: str, count: int, seed: int, on: dt.date) -> LabelledSet:
+def labelled_set(
+    *, company_id: int, currency: str, count: int, seed: int, on: dt.date, rounds: int = 1
+) -> LabelledSet:
     """Up to ``count`` labelled credit lines booked on ``on`` (fewer when the book has fewer
-    customers with open installments)."""
+    customers with open installments). With ``rounds`` above one, customers pay again, each round
+    for the installments the rounds before did not name: more lines than customers (the benchmark),
+    labelled as if the earlier rounds were all matched."""
     rng = random.Random(seed)
     by_customer = _open_by_customer(company_id, currency)
     customer_names = dict(Customer.objects.filter(pk__in=list(by_customer)).values_list("pk", "name"))
@@ -106,18 +111,25 @@ def labelled_set(*, company_id: int, currency: str, count: int, seed: int, on: d
     kinds, weights = list(KINDS), list(KINDS.values())
     result = LabelledSet()
     serial = 0
-    for customer_id in customers:
-        if len(result.lines) >= count:
-            break
-        kind = rng.choices(kinds, weights)[0]
-        serial += 1
-        reference = f"CB{on:%Y%m%d}{serial:08d}"
-        line = _line(rng, kind, customer_id, customer_names[customer_id], by_customer[customer_id], on, reference)
-        if line is None:
-            continue
-        if kind == "known_account":
-            result.known_accounts.append((line.payer_account, customer_id))
-        result.lines.append(line)
+    for _round in range(rounds):
+        for customer_id in customers:
+            items = by_customer[customer_id]
+            if len(result.lines) >= count:
+                return result
+            if not items:
+                continue
+            kind = rng.choices(kinds, weights)[0]
+            serial += 1
+            reference = f"CB{on:%Y%m%d}{serial:08d}"
+            line = _line(rng, kind, customer_id, customer_names[customer_id], items, on, reference)
+            if line is None:
+                continue
+            if kind == "known_account":
+                result.known_accounts.append((line.payer_account, customer_id))
+            result.lines.append(line)
+            # the next round pays what this one did not name (a part payment's installment too)
+            named = set(line.allocations)
+            by_customer[customer_id] = [item for item in items if item.pk not in named]
     return result
 
 
@@ -184,3 +196,34 @@ def as_csv(lines: list[LabelledLine], *, account_name: str = "") -> str:
             f"{line.reference}"
         )
     return "\n".join(rows) + "\n"
+
+
+@dataclass(frozen=True)
+class DemoBank:
+    lines: int
+    applied: int
+    for_review: int
+
+
+def create_bank(company_id: int, finance: User, clerk: User, *, seed: int, on: dt.date, count: int = 40) -> DemoBank:
+    """The demo's bank account and one statement imported into it by the clerk: most lines matched
+    on their own, the rest waiting in the review queue."""
+    from huikuan.accounts.models import Company
+    from huikuan.bank.models import KnownPayer
+    from huikuan.bank.services.accounts import bank_account_create
+    from huikuan.bank.services.imports import statement_import
+    from huikuan.bank.services.matching import lines_match
+
+    company = Company.objects.get(pk=company_id)
+    account = bank_account_create(
+        actor=finance, company=company, name="招商银行基本户", bank_name="招商银行", number="7559 1234 5610 001"
+    )
+    labels = labelled_set(company_id=company_id, currency=company.currency, count=count, seed=seed, on=on)
+    for payer_account, customer_id in labels.known_accounts:
+        KnownPayer.objects.create(
+            company=company, kind="account", key=names.account_key(payer_account), customer_id=customer_id
+        )
+    data = as_csv(labels.lines).encode()
+    result = statement_import(actor=clerk, account=account, data=data, file_name=f"招商银行流水{on:%Y%m%d}.csv")
+    summary = lines_match(actor=clerk, company_id=company_id, line_ids=result.new_line_ids)
+    return DemoBank(result.new, summary.applied, summary.for_review + summary.no_proposal + summary.failed)

@@ -60,3 +60,17 @@ def test_numbers_restart_each_period(company):
     assert next_number(company=company, kind="x", pattern="X{year}{month:02d}{seq:03d}", on=on) == "X202512002"
     next_month = dt.date(2026, 1, 1)
     assert next_number(company=company, kind="x", pattern="X{year}{month:02d}{seq:03d}", on=next_month) == "X202601001"
+
+
+@pytest.mark.django_db
+def test_a_block_of_numbers_follows_on_from_single_ones(company):
+    from huikuan.core.numbering import next_numbers
+
+    day = dt.date(2026, 11, 2)
+    first = next_number(company=company, kind="receipt", pattern="SK{year}{month:02d}-{seq:04d}", on=day)
+    block = next_numbers(company=company, kind="receipt", pattern="SK{year}{month:02d}-{seq:04d}", on=day, count=3)
+    after = next_number(company=company, kind="receipt", pattern="SK{year}{month:02d}-{seq:04d}", on=day)
+    assert [first, *block, after] == [f"SK202611-{n:04d}" for n in range(1, 6)]
+    # none asked for, none handed out (the row of a new series is made and held)
+    assert next_numbers(company=company, kind="x", pattern="{seq}", on=day, count=0) == []
+    assert next_number(company=company, kind="x", pattern="{seq}", on=day) == "1"

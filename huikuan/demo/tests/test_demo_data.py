@@ -58,6 +58,11 @@ def test_demo_goes_through_the_services_keeps_every_invariant_and_prints_the_log
     assert User.objects.filter(company=company).count() == 13
     assert User.objects.get(username="clerk").check_password("huikuan-demo")
     assert "http://127.0.0.1:8000/admin/" in output
+    # a statement in the bank account: some lines matched on their own, the rest in the review queue
+    from huikuan.bank.models import BankLine, MatchedBy
+
+    assert BankLine.objects.filter(company=company, matched_by=MatchedBy.AUTO).exists()
+    assert "Bank statement:" in output
     assert "/api/docs/" in output
     assert "south_rep3" in output
     for customer in Customer.objects.filter(company=company):

@@ -10,7 +10,9 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from huikuan.accounts.models import Company
+from huikuan.core.dates import today
 from huikuan.demo import company as demo_company
+from huikuan.demo.bank import create_bank
 from huikuan.demo.bulk import bulk_load
 from huikuan.demo.dunning import create_dunning, first_run
 from huikuan.demo.generator import DemoBuilder
@@ -72,6 +74,11 @@ class Command(BaseCommand):
             create_dunning(company, staff)
         # outside the transaction above: the run commits batch by batch (dunning/services/run.py)
         report = first_run(company)
+        bank = create_bank(company.pk, staff.finance, staff.clerk, seed=options["seed"], on=today())
+        self.stdout.write(
+            _("Bank statement: %(lines)s lines, %(applied)s matched on their own, %(review)s to review.")
+            % {"lines": bank.lines, "applied": bank.applied, "review": bank.for_review}
+        )
         self.stdout.write(
             _("Dunning as of today: %(steps)s steps for %(customers)s customers; the worker sends the messages.")
             % {"steps": report.counts().get("steps", 0), "customers": report.counts().get("customers", 0)}
