@@ -49,6 +49,7 @@ class AuditAction(models.TextChoices):
     MESSAGE_TEMPLATE_SAVED = "dunning.template_saved", _("Message template saved")
     BANK_ACCOUNT_CREATED = "bank.account_created", _("Bank account added")
     BANK_ACCOUNT_UPDATED = "bank.account_updated", _("Bank account changed")
+    BANK_MAPPING_SAVED = "bank.mapping_saved", _("Bank file columns set")
     BANK_STATEMENT_IMPORTED = "bank.statement_imported", _("Bank statement imported")
     BANK_LINE_MATCHED = "bank.line_matched", _("Bank line matched")
     BANK_LINE_UNMATCHED = "bank.line_unmatched", _("Bank line match undone")

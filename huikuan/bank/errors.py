@@ -10,6 +10,7 @@ class BankErrorCode(StrEnum):
     THRESHOLD_OUT_OF_RANGE = "bank_threshold_out_of_range"
     ACCOUNT_INACTIVE = "bank_account_inactive"
     FILE_REJECTED = "bank_file_rejected"
+    MAPPING_INCOMPLETE = "bank_mapping_incomplete"
     FILE_TOO_LARGE = "bank_file_too_large"
     LINE_NOT_OPEN = "bank_line_not_open"
     LINE_NOT_CREDIT = "bank_line_not_credit"

@@ -79,3 +79,38 @@ class AssignForm(WorkbenchForm):
 
 class AllocationRow(forms.Form):
     amount = AmountField(label=_("Amount"), required=False)
+
+
+class MappingForm(WorkbenchForm):
+    """Which column of the bank's spreadsheet export holds what: the header texts as in the file."""
+
+    date = forms.CharField(label=_("Date column"), max_length=60)
+    amount = forms.CharField(
+        label=_("Signed amount column"),
+        max_length=60,
+        required=False,
+        help_text=_("Or the two columns below, or an amount with a debit/credit column."),
+    )
+    credit = forms.CharField(label=_("Money in column"), max_length=60, required=False)
+    debit = forms.CharField(label=_("Money out column"), max_length=60, required=False)
+    direction = forms.CharField(label=_("Debit/credit column"), max_length=60, required=False)
+    payer_name = forms.CharField(label=_("Payer name column"), max_length=60, required=False)
+    payer_account = forms.CharField(label=_("Payer account column"), max_length=60, required=False)
+    payer_bank = forms.CharField(label=_("Payer bank column"), max_length=60, required=False)
+    reference = forms.CharField(label=_("Reference column"), max_length=60, required=False)
+    memo = forms.CharField(
+        label=_("Memo columns"),
+        max_length=200,
+        required=False,
+        help_text=_("Several, separated by commas, are joined."),
+    )
+    balance = forms.CharField(label=_("Balance column"), max_length=60, required=False)
+    currency = forms.CharField(label=_("Currency column"), max_length=60, required=False)
+    value_date = forms.CharField(label=_("Value date column"), max_length=60, required=False)
+    date_format = forms.CharField(
+        label=_("Date format"),
+        max_length=30,
+        required=False,
+        help_text=_("Empty: recognised. Otherwise a strptime pattern such as %(example)s.") % {"example": "%Y-%m-%d"},
+    )
+    decimal_comma = forms.BooleanField(label=_("Decimal comma (1.234,56)"), required=False)

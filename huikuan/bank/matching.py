@@ -53,9 +53,12 @@ _SUBSET_MAX = 4
 _TOKEN_RE = re.compile(r"[0-9A-Z][0-9A-Z\-_/.]*[0-9A-Z]")
 
 Reason = tuple[str, dict[str, object]]
+# who a line's payer may be: customers, confidence, reasons, and the contracts (contract, customer,
+# number) its memo names
+Identity = tuple[set[int], int, list[Reason], list[tuple[int, int, str]]]
 
 
-@dataclass
+@dataclass(slots=True)
 class OpenItem:
     """An open installment, in matching order within its customer; ``open_cents`` goes down as
     lines of the same batch are applied to it."""
@@ -221,7 +224,7 @@ class Line:
     reference: str = ""
 
 
-def identify(line: Line, directory: Directory) -> tuple[set[int], int, list[Reason], list[tuple[int, int, str]]]:
+def identify(line: Line, directory: Directory) -> Identity:
     """The customers the line's payer may be, how sure, why, and the contracts its memo names."""
     mentioned = directory.contracts_in(f"{line.memo} {line.reference}")
     account = names.account_key(line.payer_account)
@@ -328,9 +331,12 @@ def _how(items: list[OpenItem], cents: int, named: set[int]) -> tuple[list[tuple
     return _greedy(items, cents), GREEDY, [("oldest_first", {})]
 
 
-def propose(line: Line, directory: Directory, book: OpenBook, *, limit: int = 3) -> list[Proposal]:
-    """The best proposals for a credit line, surest first (none when no customer is in sight)."""
-    customers, customer_confidence, customer_reasons, mentioned = identify(line, directory)
+def propose(
+    line: Line, directory: Directory, book: OpenBook, *, limit: int = 3, identity: Identity | None = None
+) -> list[Proposal]:
+    """The best proposals for a credit line, surest first (none when no customer is in sight);
+    ``identity`` is what ``identify`` found for it, when the caller already asked."""
+    customers, customer_confidence, customer_reasons, mentioned = identity or identify(line, directory)
     if not customers:
         return []
     proposals = []

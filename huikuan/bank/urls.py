@@ -20,4 +20,5 @@ urlpatterns: list[URLPattern] = [
     path("bank/accounts/", accounts.account_list_page, name="bank_accounts"),
     path("bank/accounts/new/", accounts.account_edit_page, name="bank_account_create"),
     path("bank/accounts/<int:pk>/", accounts.account_edit_page, name="bank_account_edit"),
+    path("bank/accounts/<int:pk>/columns/", accounts.mapping_page, name="bank_mapping"),
 ]

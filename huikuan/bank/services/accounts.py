@@ -131,6 +131,26 @@ def saved_mapping(account: BankAccount) -> ColumnMapping | None:
     return None if saved is None else ColumnMapping.from_dict(saved.mapping)
 
 
+@transaction.atomic
+def mapping_set(*, actor: User, account: BankAccount, mapping: ColumnMapping) -> None:
+    """Set by hand how the spreadsheet exports of the account's bank are read (when the columns
+    are not recognised). Raises DomainError."""
+    require(actor, Perm.BANK_IMPORT)
+    require_company(actor, account.company_id)
+    if not mapping.date.strip():
+        raise DomainError(Code.MAPPING_INCOMPLETE, _("Name the column of the date."), field="date")
+    if not (mapping.amount.strip() or mapping.credit.strip() or mapping.debit.strip()):
+        raise DomainError(
+            Code.MAPPING_INCOMPLETE,
+            _("Name the amount column, or the columns of money in and money out."),
+            field="amount",
+        )
+    mapping_save(account=account, mapping=mapping)
+    audit.record(
+        action=AuditAction.BANK_MAPPING_SAVED, target=account, actor=actor, data={"mapping": mapping.as_dict()}
+    )
+
+
 def mapping_save(*, account: BankAccount, mapping: ColumnMapping) -> None:
     """Keep the mapping a spreadsheet of the account's bank was read with, for its next file
     (called by the import, within its transaction)."""

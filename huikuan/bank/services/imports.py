@@ -153,6 +153,12 @@ def _balance_check(account: BankAccount, statement: ParsedStatement) -> tuple[st
     return BalanceCheck.OK, None
 
 
+def _read(data: bytes, file_name: str, format: str, mapping: ColumnMapping | None, currency: str) -> ParsedFile:
+    return read_statement_file(
+        data, file_name=file_name, format=format, mapping=mapping, default_currency=currency, check_balances=False
+    )
+
+
 def _truncated(text: str, length: int) -> str:
     return text.strip()[:length]
 
@@ -187,17 +193,18 @@ def statement_import(
             field="file",
         )
     today = today or timezone.localdate()
+    saved = None if mapping is not None else saved_mapping(account)
     try:
-        parsed = read_statement_file(
-            data,
-            file_name=file_name,
-            format=format,
-            mapping=mapping or saved_mapping(account),
-            default_currency=account.currency,
-            check_balances=False,
-        )
+        parsed = _read(data, file_name, format, mapping or saved, account.currency)
     except StatementFileError as error:
-        raise _reject(error.errors) from error
+        if saved is None:
+            raise _reject(error.errors) from error
+        # the bank's saved columns do not fit this file (another export of the same bank): read
+        # it as a new one
+        try:
+            parsed = _read(data, file_name, format, None, account.currency)
+        except StatementFileError as second:
+            raise _reject(second.errors) from second
     number = account_number(account)
     mine = [s for s in parsed.statements if _same_account(s.account, number)]
     others = sorted({s.account for s in parsed.statements if s not in mine})

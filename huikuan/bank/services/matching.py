@@ -32,7 +32,7 @@ from huikuan.audit.actions import AuditAction
 from huikuan.bank import names
 from huikuan.bank.directory import directory_for, open_book
 from huikuan.bank.errors import BankErrorCode as Code
-from huikuan.bank.matching import Directory, Line, OpenBook, Proposal, identify, propose
+from huikuan.bank.matching import Directory, Identity, Line, OpenBook, Proposal, identify, propose
 from huikuan.bank.models import BankAccount, BankLine, KnownPayer, LineStatus, MatchedBy, PayerKind
 from huikuan.contracts.models import Installment
 from huikuan.core import money
@@ -69,16 +69,6 @@ def _engine_line(line: BankLine) -> Line:
     )
 
 
-def _candidate_customers(lines: list[BankLine], directory: Directory) -> set[int]:
-    """Every customer the engine may look at for these lines, so their open installments are
-    read at once."""
-    found: set[int] = set()
-    for line in lines:
-        customers, _confidence, _reasons, _mentioned = identify(_engine_line(line), directory)
-        found |= customers
-    return found
-
-
 def lines_match(*, actor: User, company_id: int, line_ids: list[int] | None = None, apply: bool = True) -> MatchSummary:
     """Propose matches for the open credit lines (those of ``line_ids`` only, when given) and apply
     each proposal at least as sure as its account's threshold. Lines already matched, ignored or
@@ -99,12 +89,21 @@ def lines_match(*, actor: User, company_id: int, line_ids: list[int] | None = No
     directory = directory_for(company_id)
     thresholds = dict(BankAccount.objects.filter(company_id=company_id).values_list("pk", "auto_threshold"))
     pks.sort()
+    lines: list[BankLine] = []
     for start in range(0, len(pks), _BATCH):
-        lines = list(BankLine.objects.filter(pk__in=pks[start : start + _BATCH]).order_by("booked_on", "pk"))
-        book = open_book(company_id, _candidate_customers(lines, directory))
+        lines.extend(BankLine.objects.filter(pk__in=pks[start : start + _BATCH]))
+    lines.sort(key=lambda line: (line.booked_on, line.pk))
+    # who each line may be from, first: the open installments of every customer in sight are then
+    # read at once (a large statement names most of a book's customers)
+    engine_lines = {line.pk: _engine_line(line) for line in lines}
+    identities = {pk: identify(engine_line, directory) for pk, engine_line in engine_lines.items()}
+    book = open_book(company_id, {customer for identity in identities.values() for customer in identity[0]})
+    for start in range(0, len(lines), _BATCH):
         _match_batch(
             actor=actor,
-            lines=lines,
+            lines=lines[start : start + _BATCH],
+            engine_lines=engine_lines,
+            identities=identities,
             directory=directory,
             book=book,
             thresholds=thresholds,
@@ -118,6 +117,8 @@ def _match_batch(
     *,
     actor: User,
     lines: list[BankLine],
+    engine_lines: dict[int, Line],
+    identities: dict[int, Identity],
     directory: Directory,
     book: OpenBook,
     thresholds: dict[int, int],
@@ -128,7 +129,7 @@ def _match_batch(
     proposed: list[BankLine] = []
     for line in lines:
         summary.lines += 1
-        proposals = propose(_engine_line(line), directory, book)
+        proposals = propose(engine_lines[line.pk], directory, book, identity=identities[line.pk])
         best = proposals[0] if proposals else None
         if apply and best is not None and best.confidence >= thresholds.get(line.account_id, 101):
             _keep_proposals(line, proposals)  # for review, should the write refuse it

@@ -226,3 +226,43 @@ def test_a_line_dated_today_is_taken(clerk, account, contract):
         actor=clerk, account=account, data=csv_file(f"{today:%Y-%m-%d},5.00,,甲,,,"), file_name="t.csv"
     )
     assert result.new == 1
+
+
+ODD = (
+    "Posting day,Money,Who,Note\n"
+    "2026-11-02,3000.00,杭州云帆网络科技有限公司,货款\n"
+    "2026-11-03,-20.00,某银行,手续费\n"
+).encode()
+
+
+def test_a_file_whose_columns_are_not_recognised_is_read_once_they_are_named(signed_in, clerk, account):
+    client = signed_in(clerk)
+    refused = upload(client, account, ODD)
+    assert refused.status_code == 400
+    assert reverse("bank_mapping", args=[account.pk]) in refused.content.decode()
+    # an incomplete mapping is refused on its field
+    bad = client.post(reverse("bank_mapping", args=[account.pk]), {"date": "Posting day"})
+    assert bad.status_code == 400
+    assert "Name the amount column" in bad.content.decode()
+    # when
+    saved = client.post(
+        reverse("bank_mapping", args=[account.pk]),
+        {"date": "Posting day", "amount": "Money", "payer_name": "Who", "memo": "Note"},
+    )
+    assert saved.status_code == 302
+    page = upload(client, account, ODD)
+    # then
+    assert page.status_code == 200
+    assert "2 lines read: 2 new" in page.content.decode()
+    line = BankLine.objects.get(amount=D("3000.00"))
+    assert (line.payer_name, line.memo) == ("杭州云帆网络科技有限公司", "货款")
+    # the page shows the saved columns
+    assert 'value="Posting day"' in client.get(reverse("bank_mapping", args=[account.pk])).content.decode()
+
+
+def test_saved_columns_that_do_not_fit_a_file_give_way_to_recognising_it(signed_in, clerk, account):
+    client = signed_in(clerk)
+    client.post(reverse("bank_mapping", args=[account.pk]), {"date": "Posting day", "amount": "Money"})
+    page = upload(client, account, csv_file("2026-11-02,5.00,,甲,,货款,"))
+    assert page.status_code == 200
+    assert BankLine.objects.count() == 1

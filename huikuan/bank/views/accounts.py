@@ -11,9 +11,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from huikuan.accounts.roles import Perm
-from huikuan.bank.forms import AccountForm
+from huikuan.bank.forms import AccountForm, MappingForm
+from huikuan.bank.parsing import ColumnMapping
 from huikuan.bank.selectors import accounts_visible_to
-from huikuan.bank.services.accounts import bank_account_create, bank_account_update
+from huikuan.bank.services.accounts import bank_account_create, bank_account_update, mapping_set, saved_mapping
 from huikuan.bank.views import bank_user
 from huikuan.core.errors import DomainError
 
@@ -91,3 +92,32 @@ def account_edit_page(request: HttpRequest, pk: int | None = None) -> HttpRespon
             return redirect("bank_accounts")
     status = 400 if request.method == "POST" else 200
     return render(request, "bank/account_form.html", {"form": form, "account": account}, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def mapping_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """How the account's bank's spreadsheet exports are read, set by hand."""
+    user = bank_user(request)
+    account = accounts_visible_to(user).filter(pk=pk).first()
+    if account is None:
+        raise Http404
+    saved = saved_mapping(account)
+    initial = None
+    if saved is not None:
+        initial = {**saved.as_dict(), "memo": ", ".join(saved.memo)}
+    form = MappingForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        data["memo"] = [part.strip() for part in data["memo"].replace("，", ",").split(",") if part.strip()]
+        try:
+            mapping_set(actor=user, account=account, mapping=ColumnMapping.from_dict(data))
+        except DomainError as error:
+            form.refuse(error)
+        else:
+            messages.success(
+                request, _("Columns saved: files of %(bank)s are read this way.") % {"bank": account.bank_name}
+            )
+            return redirect("bank_import")
+    status = 400 if request.method == "POST" else 200
+    return render(request, "bank/mapping.html", {"form": form, "account": account, "saved": saved}, status=status)

@@ -37,6 +37,7 @@ def import_page(request: HttpRequest) -> HttpResponse:
             )
         except StatementRejected as error:
             context["rejected"] = error
+            context["rejected_account"] = account
             return render(request, "bank/import.html", context, status=400)
         except DomainError as error:
             form.refuse(error)
