@@ -117,6 +117,17 @@ def update_statement(obj: Model, fields: Sequence[str]) -> tuple[str, list[Any]]
     return sql, values
 
 
+def update_many(objs: Sequence[Model], fields: Sequence[str]) -> None:
+    """``update`` for many rows of one model: one statement, sent once per row (executemany)."""
+    if not objs:
+        return
+    db = _db()
+    sql, targets = _update_statement(type(objs[0]), tuple(fields), db.vendor)
+    params = [[*(f.get_db_prep_save(f.pre_save(obj, add=False), db) for f in targets), obj.pk] for obj in objs]
+    with db.cursor() as cursor:
+        cursor.executemany(sql, params)
+
+
 def update(obj: Model, fields: Sequence[str], *, along: tuple[str, Sequence[Any]] | None = None) -> None:
     """Write ``fields`` of ``obj`` to its row, as ``save(update_fields=fields)`` does (an
     ``auto_now`` field is set only when it is named, as there). ``along`` as for ``insert``: a

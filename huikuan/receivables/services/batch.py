@@ -39,7 +39,7 @@ from huikuan.receivables.errors import ReceivableErrorCode as Code
 from huikuan.receivables.lock_objects import installments_for_update
 from huikuan.receivables.models import Allocation, CollectedMonth, Receipt
 from huikuan.receivables.services.limits import first_day_with_installment_room
-from huikuan.receivables.services.settlement import apply_allocation
+from huikuan.receivables.services.settlement import apply_allocations
 
 
 @dataclass(frozen=True)
@@ -220,8 +220,7 @@ def _write(
         for installment, amount, effective in plans[index]
     ]
     Allocation.objects.bulk_create(allocations, batch_size=500)
-    for allocation in allocations:
-        apply_allocation(allocation.installment, amount=allocation.amount, effective_on=allocation.effective_on)
+    apply_allocations([(a.installment, a.amount, a.effective_on) for a in allocations])
     totals: Counter[tuple[int, int, str, dt.date]] = Counter()
     for receipt in receipts.values():
         totals[(company.pk, receipt.customer_id, receipt.currency, month_start(receipt.received_on))] += money.to_cents(

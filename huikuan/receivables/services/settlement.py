@@ -110,6 +110,32 @@ def _settle_figures(
     """Write every maintained figure of an installment from the totals of its dated rows, and
     refresh its contract's completion. The caller has set ``last_reversed_on`` and
     ``first_collected_on``."""
+    _set_settled_figures(
+        installment,
+        collected=collected,
+        credited=credited,
+        written_off=written_off,
+        last_dates=last_dates,
+        first_dates=first_dates,
+    )
+    rows.update(installment, _SETTLED_WRITE)
+    contract_refresh_completion(installment.contract)
+    return installment
+
+
+_SETTLED_WRITE = (*SETTLED_FIGURES, "last_reversed_on", "first_collected_on")
+_IN_PLACE = ("open_amount", "collected_amount", "first_effective_on", "first_collected_on")
+
+
+def _set_settled_figures(
+    installment: Installment,
+    *,
+    collected: Decimal,
+    credited: Decimal,
+    written_off: Decimal,
+    last_dates: list[dt.date],
+    first_dates: list[dt.date],
+) -> None:
     installment.open_amount = installment.amount - collected - credited - written_off
     installment.collected_amount = collected
     settled = installment.open_amount == 0 and bool(last_dates)
@@ -118,9 +144,6 @@ def _settle_figures(
         settled_status(collected=collected, credited=credited, written_off=written_off) if settled else ""
     )
     installment.first_effective_on = min(first_dates, default=None)
-    rows.update(installment, [*SETTLED_FIGURES, "last_reversed_on", "first_collected_on"])
-    contract_refresh_completion(installment.contract)
-    return installment
 
 
 def apply_allocation(installment: Installment, *, amount: Decimal, effective_on: dt.date) -> Installment:
@@ -151,6 +174,41 @@ def apply_allocation(installment: Installment, *, amount: Decimal, effective_on:
     installment.first_collected_on = min(filter(None, (installment.first_collected_on, effective_on)))
     rows.update(installment, ["open_amount", "collected_amount", "first_effective_on", "first_collected_on"])
     return installment
+
+
+def apply_allocations(allocated: list[tuple[Installment, Decimal, dt.date]]) -> None:
+    """``apply_allocation`` for many locked installments, each allocated once (a batch of receipts):
+    the same figures, written with one statement per kind of change sent per row, and each
+    settled contract's completion refreshed once."""
+    in_place: list[Installment] = []
+    settled: dict[int, Installment] = {}
+    for installment, amount, effective_on in allocated:
+        open_amount = installment.open_amount - amount
+        if open_amount <= 0 and installment.first_effective_on is not None:
+            refresh_installment(installment)  # rows before it: recomputed from them, as one by one
+        elif open_amount <= 0:
+            zero = Decimal("0.00")
+            installment.first_collected_on = effective_on
+            _set_settled_figures(
+                installment,
+                collected=amount,
+                credited=zero,
+                written_off=zero,
+                last_dates=[effective_on],
+                first_dates=[effective_on],
+            )
+            settled[installment.pk] = installment
+        else:
+            installment.open_amount = open_amount
+            installment.collected_amount += amount
+            installment.first_effective_on = min(filter(None, (installment.first_effective_on, effective_on)))
+            installment.first_collected_on = min(filter(None, (installment.first_collected_on, effective_on)))
+            in_place.append(installment)
+    rows.update_many(in_place, _IN_PLACE)
+    rows.update_many(list(settled.values()), _SETTLED_WRITE)
+    contracts = {installment.contract_id: installment.contract for installment in settled.values()}
+    for contract_id in sorted(contracts):
+        contract_refresh_completion(contracts[contract_id])
 
 
 def refresh_receipt(receipt: Receipt) -> Receipt:
