@@ -260,17 +260,30 @@ def identify(line: Line, directory: Directory) -> Identity:
 
 
 def _exact_subset(items: list[OpenItem], cents: int) -> list[OpenItem] | None:
-    """The only set of 2 to 4 of the oldest installments whose open amounts add up to ``cents``."""
+    """The only set of 2 to 4 of the oldest installments whose open amounts add up to ``cents``
+    (found through the sums of pairs, not by trying every combination)."""
     window = items[:_SUBSET_WINDOW]
-    found: list[OpenItem] | None = None
+    values = [item.open_cents for item in window]
+    pairs: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for i, j in itertools.combinations(range(len(values)), 2):
+        pairs[values[i] + values[j]].append((i, j))
     for size in range(2, _SUBSET_MAX + 1):
-        for combo in itertools.combinations(window, size):
-            if sum(item.open_cents for item in combo) == cents:
-                if found is not None:
-                    return None
-                found = list(combo)
-        if found is not None:
-            return found
+        found: set[frozenset[int]] = set()
+        if size == 2:
+            found = {frozenset(pair) for pair in pairs.get(cents, ())}
+        elif size == 3:
+            for k, value in enumerate(values):
+                found |= {frozenset((*pair, k)) for pair in pairs.get(cents - value, ()) if k not in pair}
+        else:
+            for total, first in pairs.items():
+                for second in pairs.get(cents - total, ()):
+                    for pair in first:
+                        if not set(pair) & set(second):
+                            found.add(frozenset((*pair, *second)))
+        if len(found) > 1:
+            return None
+        if found:
+            return [window[index] for index in sorted(next(iter(found)))]
     return None
 
 

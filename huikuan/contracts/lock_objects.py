@@ -30,5 +30,7 @@ def contracts_for_update(pks: Iterable[int]) -> dict[int, Contract]:
 def contracts_of_installments_for_update(installment_pks: Iterable[int]) -> dict[int, Contract]:
     """Lock the contracts of the installments, before the installments themselves."""
     wanted = sorted(set(installment_pks))
-    rows = compiled.run("contracts_of_installments_for_update", _contracts_of_installments, *wanted)
+    if not wanted:
+        return {}
+    rows = compiled.run("contracts_of_installments_for_update", _contracts_of_installments, *compiled.padded(wanted))
     return {row.pk: row for row in rows}

@@ -477,6 +477,40 @@ def contract_refresh_completion(contract: Contract) -> None:
     rows.update(contract, ["status", "closed_on", "updated_at"])
 
 
+def contracts_refresh_completion(contracts: list[Contract]) -> None:
+    """``contract_refresh_completion`` for many locked contracts (a batch of receipts settled some
+    of their installments), their plans' totals read in one statement."""
+    wanted = {c.pk: c for c in contracts if c.status in (ContractStatus.ACTIVE, ContractStatus.COMPLETED)}
+    if not wanted:
+        return
+    table = connection.ops.quote_name(Installment._meta.db_table)
+    totals: dict[int, tuple[int | None, dt.date | None]] = {}
+    keys = sorted(wanted)
+    with connection.cursor() as cursor:
+        for start in range(0, len(keys), 500):
+            chunk = keys[start : start + 500]
+            marks = ", ".join(["%s"] * len(chunk))
+            cursor.execute(
+                f"SELECT contract_id, SUM({money.cents_sql('open_amount')}), MAX(settled_on) FROM {table}"  # noqa: S608
+                f" WHERE contract_id IN ({marks}) GROUP BY contract_id",
+                chunk,
+            )
+            for contract_id, open_cents, settled in cursor.fetchall():
+                totals[contract_id] = (None if open_cents is None else int(open_cents), date_from_sql(settled))
+    changed = []
+    for pk in keys:
+        contract = wanted[pk]
+        open_cents, settled = totals.get(pk, (None, None))
+        if open_cents == 0 and contract.status == ContractStatus.ACTIVE:
+            contract.status, contract.closed_on = ContractStatus.COMPLETED, settled
+        elif open_cents and contract.status == ContractStatus.COMPLETED:
+            contract.status, contract.closed_on = ContractStatus.ACTIVE, None
+        else:
+            continue
+        changed.append(contract)
+    rows.update_many(changed, ["status", "closed_on", "updated_at"])
+
+
 def _plan_totals(contract_id: int) -> tuple[int | None, dt.date | None]:
     """What the contract's installments leave open, in whole cents (exact on SQLite too), and the
     last day one of them was settled (None, None without installments). Plain SQL: every settling

@@ -179,3 +179,13 @@ def clear() -> None:
     """Forget every compiled query (tests that change a model's shape at run time)."""
     with _plans_lock:
         _plans.clear()
+
+
+def padded(values: list[int]) -> list[int]:
+    """``values`` (sorted, not empty) lengthened to the next power of two by repeating the last: an
+    ``IN`` list of any length then runs one of a few compiled plans instead of compiling one per
+    length (a batch locks hundreds of rows, each batch a different number)."""
+    size = 1
+    while size < len(values):
+        size *= 2
+    return values + [values[-1]] * (size - len(values))

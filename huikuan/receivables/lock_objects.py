@@ -41,7 +41,7 @@ def installments_for_update(pks: Iterable[int]) -> dict[int, Installment]:
     wanted = sorted(set(pks))
     contracts = contracts_of_installments_for_update(wanted)
     locked = {}
-    for row in compiled.run("installments_for_update", _installments, *wanted):
+    for row in compiled.run("installments_for_update", _installments, *compiled.padded(wanted)) if wanted else []:
         row.contract = contracts[row.contract_id]  # the locked row: no query when it is read later
         locked[row.pk] = row
     return locked

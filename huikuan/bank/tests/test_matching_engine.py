@@ -184,3 +184,30 @@ def test_names():
     assert names.is_abbreviation("中石化", "中国石油化工股份")
     assert not names.is_abbreviation("石化", "中国石油化工股份")
     assert names.account_key(" 6222-0000 1111 ") == "622200001111"
+
+
+def brute_subset(values, cents):
+    import itertools
+
+    for size in range(2, 5):
+        found = [
+            c for c in itertools.combinations(range(min(len(values), 12)), size) if sum(values[i] for i in c) == cents
+        ]
+        if len(found) > 1:
+            return None
+        if found:
+            return list(found[0])
+    return None
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    values=st.lists(st.integers(min_value=1, max_value=50), min_size=0, max_size=14),
+    cents=st.integers(min_value=1, max_value=200),
+)
+def test_the_sum_of_several_installments_is_found_as_trying_every_combination_would(values, cents):
+    from huikuan.bank.matching import _exact_subset
+
+    items = [OpenItem(pk, 1, "CNY", None, value) for pk, value in enumerate(values)]
+    found = _exact_subset(items, cents)
+    assert (None if found is None else [item.pk for item in found]) == brute_subset(values, cents)

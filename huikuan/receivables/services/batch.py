@@ -27,7 +27,7 @@ from huikuan.accounts.scope import require, require_company, restrict
 from huikuan.audit import services as audit
 from huikuan.audit.actions import AuditAction
 from huikuan.contracts.models import Installment
-from huikuan.core import money
+from huikuan.core import money, rows
 from huikuan.core.dates import month_start, require_business_date, require_not_future
 from huikuan.core.errors import DomainError, NotPermitted
 from huikuan.core.numbering import next_numbers
@@ -205,7 +205,7 @@ def _write(
         )
         for index in sorted(plans)
     }
-    Receipt.objects.bulk_create(list(receipts.values()), batch_size=500)
+    rows.insert_many(list(receipts.values()))
     allocations = [
         Allocation(
             company=company,
@@ -219,7 +219,7 @@ def _write(
         for index in sorted(plans)
         for installment, amount, effective in plans[index]
     ]
-    Allocation.objects.bulk_create(allocations, batch_size=500)
+    rows.insert_many(allocations)
     apply_allocations([(a.installment, a.amount, a.effective_on) for a in allocations])
     totals: Counter[tuple[int, int, str, dt.date]] = Counter()
     for receipt in receipts.values():

@@ -12,7 +12,7 @@ from django.db import connection
 from django.db.models import Q, Sum
 
 from huikuan.contracts.models import Installment
-from huikuan.contracts.services import contract_refresh_completion
+from huikuan.contracts.services import contract_refresh_completion, contracts_refresh_completion
 from huikuan.core import rows
 from huikuan.core.dates import date_from_sql
 from huikuan.core.money import Cents, cents_sql, from_cents
@@ -207,8 +207,7 @@ def apply_allocations(allocated: list[tuple[Installment, Decimal, dt.date]]) -> 
     rows.update_many(in_place, _IN_PLACE)
     rows.update_many(list(settled.values()), _SETTLED_WRITE)
     contracts = {installment.contract_id: installment.contract for installment in settled.values()}
-    for contract_id in sorted(contracts):
-        contract_refresh_completion(contracts[contract_id])
+    contracts_refresh_completion(list(contracts.values()))
 
 
 def refresh_receipt(receipt: Receipt) -> Receipt:

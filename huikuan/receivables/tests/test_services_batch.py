@@ -170,3 +170,25 @@ def test_roles_and_scope(rep, auditor, company, twins):
     outcome = receipts_record_allocated(actor=rep, company=company, items=[item(a, a_installments)])
     assert isinstance(outcome.refused[0], NotPermitted)
     assert not Receipt.objects.exists()
+
+
+def test_a_contract_settled_by_the_batch_is_completed_as_by_the_single_services(
+    clerk, company, make_customer, make_contract, manager
+):
+    from huikuan.contracts.choices import ContractStatus
+
+    customer = make_customer(owner=manager, name="丙方科技有限公司")
+    contract = make_contract(customer, [("1000.00", dt.date(2025, 2, 1))])
+    other = make_contract(customer, [("500.00", dt.date(2025, 2, 1)), ("500.00", dt.date(2025, 3, 1))])
+    first, _second = other.installments.order_by("sequence")
+    [only] = contract.installments.all()
+    new = [
+        NewReceipt(customer.pk, dt.date(2025, 3, 5), D("1000.00"), "CNY", [(only.pk, D("1000.00"))]),
+        NewReceipt(customer.pk, dt.date(2025, 3, 5), D("500.00"), "CNY", [(first.pk, D("500.00"))]),
+    ]
+    receipts_record_allocated(actor=clerk, company=company, items=new)
+    contract.refresh_from_db()
+    other.refresh_from_db()
+    assert (contract.status, contract.closed_on) == (ContractStatus.COMPLETED, dt.date(2025, 3, 5))
+    assert other.status == ContractStatus.ACTIVE
+    assert checks.problems(company) == []
