@@ -465,41 +465,18 @@ def contract_refresh_completion(contract: Contract) -> None:
     """Mark an active contract completed once every installment is settled, and reopen a completed
     one when a reversal leaves something open. Called by the services that settle installments,
     with the contract they locked (``receivables.lock_objects.installments_for_update``)."""
-    if contract.status not in (ContractStatus.ACTIVE, ContractStatus.COMPLETED):
-        return
-    open_cents, settled = _plan_totals(contract.pk)
-    if open_cents == 0 and contract.status == ContractStatus.ACTIVE:
-        contract.status, contract.closed_on = ContractStatus.COMPLETED, settled
-    elif open_cents and contract.status == ContractStatus.COMPLETED:
-        contract.status, contract.closed_on = ContractStatus.ACTIVE, None
-    else:
-        return
-    rows.update(contract, ["status", "closed_on", "updated_at"])
+    contracts_refresh_completion([contract])
 
 
 def contracts_refresh_completion(contracts: list[Contract]) -> None:
     """``contract_refresh_completion`` for many locked contracts (a batch of receipts settled some
-    of their installments), their plans' totals read in one statement."""
+    of their installments), their plans' totals read in one statement per 500."""
     wanted = {c.pk: c for c in contracts if c.status in (ContractStatus.ACTIVE, ContractStatus.COMPLETED)}
     if not wanted:
         return
-    table = connection.ops.quote_name(Installment._meta.db_table)
-    totals: dict[int, tuple[int | None, dt.date | None]] = {}
-    keys = sorted(wanted)
-    with connection.cursor() as cursor:
-        for start in range(0, len(keys), 500):
-            chunk = keys[start : start + 500]
-            marks = ", ".join(["%s"] * len(chunk))
-            cursor.execute(
-                f"SELECT contract_id, SUM({money.cents_sql('open_amount')}), MAX(settled_on) FROM {table}"  # noqa: S608
-                f" WHERE contract_id IN ({marks}) GROUP BY contract_id",
-                chunk,
-            )
-            for contract_id, open_cents, settled in cursor.fetchall():
-                totals[contract_id] = (None if open_cents is None else int(open_cents), date_from_sql(settled))
+    totals = _plan_totals(sorted(wanted))
     changed = []
-    for pk in keys:
-        contract = wanted[pk]
+    for pk, contract in sorted(wanted.items()):
         open_cents, settled = totals.get(pk, (None, None))
         if open_cents == 0 and contract.status == ContractStatus.ACTIVE:
             contract.status, contract.closed_on = ContractStatus.COMPLETED, settled
@@ -511,16 +488,21 @@ def contracts_refresh_completion(contracts: list[Contract]) -> None:
     rows.update_many(changed, ["status", "closed_on", "updated_at"])
 
 
-def _plan_totals(contract_id: int) -> tuple[int | None, dt.date | None]:
-    """What the contract's installments leave open, in whole cents (exact on SQLite too), and the
-    last day one of them was settled (None, None without installments). Plain SQL: every settling
-    allocation asks, and the ORM took longer to build it than the database to answer."""
+def _plan_totals(contract_ids: list[int]) -> dict[int, tuple[int | None, dt.date | None]]:
+    """Per contract, what its installments leave open, in whole cents (exact on SQLite too), and
+    the last day one of them was settled. Plain SQL: every settling allocation asks, and the ORM
+    took longer to build it than the database to answer."""
     table = connection.ops.quote_name(Installment._meta.db_table)
+    totals: dict[int, tuple[int | None, dt.date | None]] = {}
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT SUM({money.cents_sql('open_amount')}), MAX(settled_on) FROM {table}"  # noqa: S608
-            " WHERE contract_id = %s",
-            [contract_id],
-        )
-        open_cents, settled = cursor.fetchone()
-    return (None if open_cents is None else int(open_cents)), date_from_sql(settled)
+        for start in range(0, len(contract_ids), 500):
+            chunk = contract_ids[start : start + 500]
+            marks = ", ".join(["%s"] * len(chunk))
+            cursor.execute(
+                f"SELECT contract_id, SUM({money.cents_sql('open_amount')}), MAX(settled_on) FROM {table}"  # noqa: S608
+                f" WHERE contract_id IN ({marks}) GROUP BY contract_id",
+                chunk,
+            )
+            for contract_id, open_cents, settled in cursor.fetchall():
+                totals[contract_id] = (None if open_cents is None else int(open_cents), date_from_sql(settled))
+    return totals

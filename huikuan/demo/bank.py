@@ -96,9 +96,7 @@ def _typo(rng: random.Random, name: str) -> str:
     return name[:position] + other + name[position + 1 :]
 
 
-def labelled_set(
-    *, company_id: int, currency: str, count: int, seed: int, on: dt.date, rounds: int = 1
-) -> LabelledSet:
+def labelled_set(*, company_id: int, currency: str, count: int, seed: int, on: dt.date, rounds: int = 1) -> LabelledSet:
     """Up to ``count`` labelled credit lines booked on ``on`` (fewer when the book has fewer
     customers with open installments). With ``rounds`` above one, customers pay again, each round
     for the installments the rounds before did not name: more lines than customers (the benchmark),

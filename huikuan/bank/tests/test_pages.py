@@ -229,9 +229,7 @@ def test_a_line_dated_today_is_taken(clerk, account, contract):
 
 
 ODD = (
-    "Posting day,Money,Who,Note\n"
-    "2026-11-02,3000.00,杭州云帆网络科技有限公司,货款\n"
-    "2026-11-03,-20.00,某银行,手续费\n"
+    "Posting day,Money,Who,Note\n2026-11-02,3000.00,杭州云帆网络科技有限公司,货款\n2026-11-03,-20.00,某银行,手续费\n"
 ).encode()
 
 

@@ -46,21 +46,45 @@ class AllocationLine:
 def _check_pair(receipt: Receipt, installment: Installment) -> None:
     if receipt.is_reversed:
         raise DomainError(Code.RECEIPT_REVERSED, _("The receipt is reversed."), field="receipt")
-    if installment.customer_id != receipt.customer_id:
+    require_allocatable(installment, customer_id=receipt.customer_id, currency=receipt.currency)
+
+
+def require_allocatable(installment: Installment | None, *, customer_id: int, currency: str) -> Installment:
+    """The installment, if a receipt of this customer and currency can be allocated to it (None:
+    one not found among the customer's). Raises DomainError."""
+    if installment is None or installment.customer_id != customer_id:
         raise DomainError(
             Code.OTHER_CUSTOMER,
             _("A receipt can only be allocated to installments of its own customer."),
             field="installment",
         )
-    if installment.currency != receipt.currency:
+    if installment.currency != currency:
         raise DomainError(
             Code.OTHER_CURRENCY,
             _("The installment is in %(installment)s, the receipt in %(receipt)s.")
-            % {"installment": installment.currency, "receipt": receipt.currency},
+            % {"installment": installment.currency, "receipt": currency},
             field="installment",
         )
     if installment.booked_on is None:
         raise DomainError(Code.NOT_RECEIVABLE, _("The installment's contract is not active."), field="installment")
+    return installment
+
+
+def require_within(amount: Decimal, *, unallocated: Decimal, installment: Installment) -> None:
+    """Refuse an amount over what the receipt has unallocated or the installment has open.
+    Raises DomainError."""
+    if amount > unallocated:
+        raise DomainError(
+            Code.EXCEEDS_RECEIPT,
+            _("Only %(left)s of the receipt is unallocated.") % {"left": money.display(unallocated)},
+            field="amount",
+        )
+    if amount > installment.open_amount:
+        raise DomainError(
+            Code.EXCEEDS_INSTALLMENT,
+            _("Only %(open)s of the installment is open.") % {"open": money.display(installment.open_amount)},
+            field="amount",
+        )
 
 
 def _effective_date(receipt: Receipt, installment: Installment, effective_on: dt.date | None) -> dt.date:
@@ -92,19 +116,7 @@ def _allocate_locked(
 ) -> Allocation:
     _check_pair(receipt, installment)
     amount = money.validate_amount(amount, receipt.currency)
-    if amount > receipt.amount - receipt.allocated_amount:
-        raise DomainError(
-            Code.EXCEEDS_RECEIPT,
-            _("Only %(left)s of the receipt is unallocated.")
-            % {"left": money.display(receipt.amount - receipt.allocated_amount)},
-            field="amount",
-        )
-    if amount > installment.open_amount:
-        raise DomainError(
-            Code.EXCEEDS_INSTALLMENT,
-            _("Only %(open)s of the installment is open.") % {"open": money.display(installment.open_amount)},
-            field="amount",
-        )
+    require_within(amount, unallocated=receipt.amount - receipt.allocated_amount, installment=installment)
     effective = _effective_date(receipt, installment, effective_on)
     if effective_on is None:
         # the first day from which the amount fits both on every later day: rule 3 holds by

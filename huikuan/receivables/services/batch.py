@@ -35,9 +35,9 @@ from huikuan.customers import month_totals as customer_month_totals
 from huikuan.customers.models import Customer
 from huikuan.periods.services import open_date, require_open
 from huikuan.receivables.choices import PaymentMethod
-from huikuan.receivables.errors import ReceivableErrorCode as Code
 from huikuan.receivables.lock_objects import installments_for_update
 from huikuan.receivables.models import Allocation, CollectedMonth, Receipt
+from huikuan.receivables.services.allocations import require_allocatable, require_within
 from huikuan.receivables.services.limits import first_day_with_installment_room
 from huikuan.receivables.services.settlement import apply_allocations
 
@@ -94,35 +94,9 @@ def _check_allocations(
     planned = []
     left = item.amount
     for pk, amount in item.allocations:
-        installment = installments.get(pk)
-        if installment is None or installment.customer_id != item.customer_id:
-            raise DomainError(
-                Code.OTHER_CUSTOMER,
-                _("A receipt can only be allocated to installments of its own customer."),
-                field="installment",
-            )
-        if installment.currency != item.currency:
-            raise DomainError(
-                Code.OTHER_CURRENCY,
-                _("The installment is in %(installment)s, the receipt in %(receipt)s.")
-                % {"installment": installment.currency, "receipt": item.currency},
-                field="installment",
-            )
-        if installment.booked_on is None:
-            raise DomainError(Code.NOT_RECEIVABLE, _("The installment's contract is not active."), field="installment")
+        installment = require_allocatable(installments.get(pk), customer_id=item.customer_id, currency=item.currency)
         amount = money.validate_amount(amount, item.currency)
-        if amount > left:
-            raise DomainError(
-                Code.EXCEEDS_RECEIPT,
-                _("Only %(left)s of the receipt is unallocated.") % {"left": money.display(left)},
-                field="amount",
-            )
-        if amount > installment.open_amount:
-            raise DomainError(
-                Code.EXCEEDS_INSTALLMENT,
-                _("Only %(open)s of the installment is open.") % {"open": money.display(installment.open_amount)},
-                field="amount",
-            )
+        require_within(amount, unallocated=left, installment=installment)
         planned.append((installment, amount, _effective_on(item, installment, amount, company_id, starts)))
         left -= amount
     return planned

@@ -149,43 +149,23 @@ def _set_settled_figures(
 def apply_allocation(installment: Installment, *, amount: Decimal, effective_on: dt.date) -> Installment:
     """The figures after one new allocation of a locked installment: while the installment stays
     open only its open and collected amounts and first date change, so they are updated in place
-    (the write path of every receipt); when the allocation settles it, ``refresh_installment``
-    recomputes everything, settled date and status included, from the dated rows, unless it is
-    the installment's first row."""
-    open_amount = installment.open_amount - amount
-    if open_amount <= 0 and installment.first_effective_on is None:
-        # Its first dated row settles it at once (the common case: one receipt pays one
-        # installment). With no other row there is nothing to sum: this allocation is the totals.
-        zero = Decimal("0.00")
-        installment.first_collected_on = effective_on
-        return _settle_figures(
-            installment,
-            collected=amount,
-            credited=zero,
-            written_off=zero,
-            last_dates=[effective_on],
-            first_dates=[effective_on],
-        )
-    if open_amount <= 0:
-        return refresh_installment(installment)
-    installment.open_amount = open_amount
-    installment.collected_amount += amount
-    installment.first_effective_on = min(filter(None, (installment.first_effective_on, effective_on)))
-    installment.first_collected_on = min(filter(None, (installment.first_collected_on, effective_on)))
-    rows.update(installment, ["open_amount", "collected_amount", "first_effective_on", "first_collected_on"])
+    (the write path of every receipt); when the allocation settles it, everything is recomputed,
+    settled date and status included, from the dated rows, unless it is the installment's first
+    row (``apply_allocations``)."""
+    apply_allocations([(installment, amount, effective_on)])
     return installment
 
 
 def apply_allocations(allocated: list[tuple[Installment, Decimal, dt.date]]) -> None:
-    """``apply_allocation`` for many locked installments, each allocated once (a batch of receipts):
-    the same figures, written with one statement per kind of change sent per row, and each
-    settled contract's completion refreshed once."""
+    """The figures after a new allocation of each of many locked installments (each allocated once),
+    written with one statement per kind of change sent per row, and each settled contract's
+    completion refreshed once."""
     in_place: list[Installment] = []
     settled: dict[int, Installment] = {}
     for installment, amount, effective_on in allocated:
         open_amount = installment.open_amount - amount
         if open_amount <= 0 and installment.first_effective_on is not None:
-            refresh_installment(installment)  # rows before it: recomputed from them, as one by one
+            refresh_installment(installment)  # it had rows before: recomputed from all of them
         elif open_amount <= 0:
             zero = Decimal("0.00")
             installment.first_collected_on = effective_on
