@@ -96,7 +96,8 @@ class Directory:
     stem: dict[int, str] = field(default_factory=dict)  # customer → full key without the legal form
     core_of: dict[int, str] = field(default_factory=dict)
     by_bigram: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))
-    by_first: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))  # first of core or stem
+    # an abbreviation's first two characters: the core's or stem's first and any one after it
+    by_opening: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))
     known_accounts: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))
     known_names: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))
     contracts: dict[str, tuple[int, int]] = field(default_factory=dict)  # NUMBER → (contract, customer)
@@ -114,8 +115,8 @@ class Directory:
         for pair in names.bigrams(core):
             self.by_bigram[pair].add(pk)
         for key in (core, self.stem[pk]):
-            if key:
-                self.by_first[key[0]].add(pk)
+            for later in set(key[1:]):
+                self.by_opening[key[0] + later].add(pk)
 
     def add_contract(self, pk: int, number: str, customer_id: int) -> None:
         if number:
@@ -152,13 +153,17 @@ class Directory:
         return self._near(core)
 
     def _candidates(self, core: str) -> set[int]:
-        """Customers sharing at least half of the core's character pairs."""
+        """Customers sharing at least half of the core's character pairs, counted on the pairs
+        that tell names apart (科技 or 有限 open thousands of pools and tell nothing)."""
         counts: dict[int, int] = defaultdict(int)
         pairs = names.bigrams(core)
-        for pair in pairs:
+        pools = sorted((len(self.by_bigram.get(pair, ())), pair) for pair in pairs)
+        common = max(50, len(self.customer_names) // 100)
+        telling = [pair for size, pair in pools if size <= common] or [pair for _size, pair in pools[:1]]
+        for pair in telling:
             for pk in self.by_bigram.get(pair, ()):
                 counts[pk] += 1
-        need = max(1, len(pairs) // 2)
+        need = max(1, len(pairs) // 2 - (len(pairs) - len(telling)))
         return {pk for pk, count in counts.items() if count >= need}
 
     def _abbreviated(self, core: str) -> set[int]:
@@ -167,7 +172,7 @@ class Directory:
             return set()
         return {
             pk
-            for pk in self.by_first.get(core[0], ())
+            for pk in self.by_opening.get(core[:2], ())
             if names.is_abbreviation(core, self.core_of[pk]) or names.is_abbreviation(core, self.stem[pk])
         }
 
