@@ -462,6 +462,8 @@ def markdown(results: list[dict[str, Any]], args: argparse.Namespace) -> str:
 
 
 NOTES = """
+Other benchmarks, each with its own table: bench/PAGES.md (the pages), bench/DUNNING.md (the daily
+dunning run), bench/BANK.md (bank statement import and automatic matching, with the engine's precision).
 What the report timings mean, and what limits those over their targets: bench/REPORTS.md (by hand).
 Timings are wall-clock seconds of the Python call (query and Decimal conversion included), the best
 and the median of the timed runs after one warm-up run, on a machine shared with other work.
