@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from huikuan.bank.models import BankAccount, LineStatus
@@ -33,6 +34,16 @@ class ImportForm(WorkbenchForm):
             ("auto", _("Recognise")),
             *((name, FORMAT_LABELS[name]) for name in FORMATS),
         ]
+
+    def clean_file(self) -> Any:
+        """An upload over the limit is refused before it is read into memory."""
+        upload = self.cleaned_data["file"]
+        limit = settings.HUIKUAN_BANK_FILE_MAX_BYTES
+        if upload.size > limit:
+            raise forms.ValidationError(
+                _("The file is larger than %(limit)s MB.") % {"limit": limit // (1024 * 1024) or 1}
+            )
+        return upload
 
 
 class AccountForm(WorkbenchForm):

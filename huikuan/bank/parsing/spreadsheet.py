@@ -43,10 +43,25 @@ def csv_rows(data: bytes, mapping: ColumnMapping | None = None) -> list[list[Cel
     return [list(row) for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
 
 
+# a statement is an untrusted file: a workbook that unpacks to more than this, or a sheet with more
+# rows or columns than any bank export has, is refused before it fills the memory (a zip bomb, or a
+# sheet that declares a million rows of sixteen thousand empty columns)
+MAX_UNPACKED_BYTES = 400 * 1024 * 1024
+MAX_ROWS = 1_000_000
+MAX_COLUMNS = 100
+
+
 def xlsx_sheets(data: bytes) -> list[list[list[Cell]]]:
-    """Every worksheet's rows as cell values (dates as datetimes, numbers as numbers)."""
+    """Every worksheet's rows as cell values (dates as datetimes, numbers as numbers), at most
+    ``MAX_COLUMNS`` columns of each."""
     from openpyxl import load_workbook  # imported here: openpyxl is slow to import and only XLSX needs it
 
+    try:
+        unpacked = sum(info.file_size for info in zipfile.ZipFile(io.BytesIO(data)).infolist())
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise fail(_("The file is not a readable Excel workbook (.xlsx).")) from exc
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise fail(_("The workbook unpacks to more than %(limit)s MB.") % {"limit": MAX_UNPACKED_BYTES // 2**20})
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError) as exc:
@@ -54,7 +69,15 @@ def xlsx_sheets(data: bytes) -> list[list[list[Cell]]]:
     except Exception as exc:  # openpyxl raises its own errors for broken workbooks
         raise fail(_("The file is not a readable Excel workbook (.xlsx).")) from exc
     try:
-        return [[list(row) for row in sheet.iter_rows(values_only=True)] for sheet in workbook.worksheets]
+        sheets = []
+        for sheet in workbook.worksheets:
+            rows = []
+            for row in sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS):
+                rows.append(list(row))
+                if len(rows) > MAX_ROWS:
+                    raise fail(_("A sheet has more than %(limit)s rows.") % {"limit": f"{MAX_ROWS:,}"})
+            sheets.append(rows)
+        return sheets
     finally:
         workbook.close()
 

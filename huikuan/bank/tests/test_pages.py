@@ -264,3 +264,11 @@ def test_saved_columns_that_do_not_fit_a_file_give_way_to_recognising_it(signed_
     page = upload(client, account, csv_file("2026-11-02,5.00,,甲,,货款,"))
     assert page.status_code == 200
     assert BankLine.objects.count() == 1
+
+
+def test_an_upload_over_the_limit_is_refused_unread(signed_in, clerk, account, settings):
+    settings.HUIKUAN_BANK_FILE_MAX_BYTES = 1024
+    page = upload(signed_in(clerk), account, csv_file("2026-11-02,5.00,,甲,,货款,") + b" " * 2000)
+    assert page.status_code == 400
+    assert "larger than 1 MB" in page.content.decode()
+    assert not BankStatement.objects.exists()
