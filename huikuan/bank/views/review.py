@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 
 from django.contrib import messages
@@ -132,16 +133,26 @@ def bulk_accept_page(request: HttpRequest) -> HttpResponse:
     return redirect(back_to(request, "bank_review"))
 
 
+def _act(request: HttpRequest, call: Callable[[], object], done: str) -> HttpResponse:
+    """Run a line's action; its refusal, or ``done``, is the message on the page it came from."""
+    try:
+        call()
+    except DomainError as error:
+        messages.error(request, str(error.message))
+        return redirect(back_to(request, "bank_review"))
+    return _done(request, done)
+
+
 @login_required
 @require_POST
 def reject_page(request: HttpRequest, pk: int) -> HttpResponse:
     user = bank_user(request)
-    try:
-        line_reject(actor=user, line=visible_line(user, pk))
-    except DomainError as error:
-        messages.error(request, str(error.message))
-        return redirect(back_to(request, "bank_review"))
-    return _done(request, _("Proposals rejected: match the line by hand or ignore it."))
+    line = visible_line(user, pk)
+    return _act(
+        request,
+        lambda: line_reject(actor=user, line=line),
+        _("Proposals rejected: match the line by hand or ignore it."),
+    )
 
 
 @login_required
@@ -153,24 +164,17 @@ def ignore_page(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Say why the line is no customer payment."))
         return redirect(back_to(request, "bank_review"))
-    try:
-        line_ignore(actor=user, line=line, reason=form.cleaned_data["reason"])
-    except DomainError as error:
-        messages.error(request, str(error.message))
-        return redirect(back_to(request, "bank_review"))
-    return _done(request, _("Line ignored."))
+    return _act(
+        request, lambda: line_ignore(actor=user, line=line, reason=form.cleaned_data["reason"]), _("Line ignored.")
+    )
 
 
 @login_required
 @require_POST
 def reopen_page(request: HttpRequest, pk: int) -> HttpResponse:
     user = bank_user(request)
-    try:
-        line_reopen(actor=user, line=visible_line(user, pk))
-    except DomainError as error:
-        messages.error(request, str(error.message))
-        return redirect(back_to(request, "bank_review"))
-    return _done(request, _("Line back in the review queue."))
+    line = visible_line(user, pk)
+    return _act(request, lambda: line_reopen(actor=user, line=line), _("Line back in the review queue."))
 
 
 @login_required
