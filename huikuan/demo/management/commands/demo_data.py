@@ -74,7 +74,9 @@ class Command(BaseCommand):
             create_dunning(company, staff)
         # outside the transaction above: the run commits batch by batch (dunning/services/run.py)
         report = first_run(company)
-        bank = create_bank(company.pk, staff.finance, staff.clerk, seed=options["seed"], on=today())
+        # a day's statement: one customer in eight pays (the rest of the story stays overdue)
+        lines = max(5, options["customers"] // 8)
+        bank = create_bank(company.pk, staff.finance, staff.clerk, seed=options["seed"], on=today(), count=lines)
         self.stdout.write(
             _("Bank statement: %(lines)s lines, %(applied)s matched on their own, %(review)s to review.")
             % {"lines": bank.lines, "applied": bank.applied, "review": bank.for_review}
