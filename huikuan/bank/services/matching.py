@@ -7,10 +7,12 @@ the proposals, or ignores the line (not a customer payment). What a person confi
 engine: the payer's account, and a payer name that is not the customer's own, point to the customer
 from then on (``KnownPayer``).
 
-Each line is applied in a transaction of its own, after the line is locked and found still open, by
-the receivables services (``receipt_create``, ``allocations_create``), which take their own locks in
-the documented order: a line is never applied twice, and a refusal (a closed month, an installment
-paid meanwhile) leaves the line open with the reason, for review."""
+Sure matches are written 500 lines to a transaction: the lines are claimed (locked, and kept only if
+still open), then recorded by ``receivables.services.batch.receipts_record_allocated``, the rules of
+``receipt_create`` and ``allocations_create`` in a few statements. A clerk's action is one line in a
+transaction of its own, through those single services. Either way a line is never applied twice,
+and a refusal (a closed month, an installment paid meanwhile) leaves the line open with the reason
+and its proposals, for review."""
 
 from __future__ import annotations
 
