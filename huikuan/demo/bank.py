@@ -209,8 +209,7 @@ def create_bank(company_id: int, finance: User, clerk: User, *, seed: int, on: d
     from huikuan.accounts.models import Company
     from huikuan.bank.models import KnownPayer
     from huikuan.bank.services.accounts import bank_account_create
-    from huikuan.bank.services.imports import statement_import
-    from huikuan.bank.services.matching import lines_match
+    from huikuan.bank.services.matching import statement_import_and_match
 
     company = Company.objects.get(pk=company_id)
     account = bank_account_create(
@@ -222,6 +221,7 @@ def create_bank(company_id: int, finance: User, clerk: User, *, seed: int, on: d
             company=company, kind="account", key=names.account_key(payer_account), customer_id=customer_id
         )
     data = as_csv(labels.lines).encode()
-    result = statement_import(actor=clerk, account=account, data=data, file_name=f"招商银行流水{on:%Y%m%d}.csv")
-    summary = lines_match(actor=clerk, company_id=company_id, line_ids=result.new_line_ids)
+    result, summary = statement_import_and_match(
+        actor=clerk, account=account, data=data, file_name=f"招商银行流水{on:%Y%m%d}.csv"
+    )
     return DemoBank(result.new, summary.applied, summary.for_review + summary.no_proposal + summary.failed)

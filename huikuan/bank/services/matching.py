@@ -36,6 +36,7 @@ from huikuan.bank.directory import directory_for, open_book
 from huikuan.bank.errors import BankErrorCode as Code
 from huikuan.bank.matching import Directory, Identity, Line, OpenBook, Proposal, identify, propose
 from huikuan.bank.models import BankAccount, BankLine, KnownPayer, LineStatus, MatchedBy, PayerKind
+from huikuan.bank.services.imports import ImportResult, statement_import
 from huikuan.contracts.models import Installment
 from huikuan.core import money
 from huikuan.core.errors import DomainError, require_reason
@@ -113,6 +114,18 @@ def lines_match(*, actor: User, company_id: int, line_ids: list[int] | None = No
             summary=summary,
         )
     return summary
+
+
+def statement_import_and_match(
+    *, actor: User, account: BankAccount, data: bytes, file_name: str, format: str = "auto", match: bool = True
+) -> tuple[ImportResult, MatchSummary]:
+    """Import a statement file, then match its new lines (unless ``match`` is off): what the import
+    page, the command and the demo do. The import is whole or nothing; the matching commits line
+    batch by batch after it. Raises DomainError (StatementRejected for a bad file)."""
+    result = statement_import(actor=actor, account=account, data=data, file_name=file_name, format=format)
+    if not match:
+        return result, MatchSummary()
+    return result, lines_match(actor=actor, company_id=account.company_id, line_ids=result.new_line_ids)
 
 
 def _match_batch(

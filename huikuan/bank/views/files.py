@@ -10,8 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from huikuan.bank.errors import StatementRejected
 from huikuan.bank.forms import ImportForm, StatementLineFilters
 from huikuan.bank.selectors import accounts_visible_to, line_list, statement_list
-from huikuan.bank.services.imports import statement_import
-from huikuan.bank.services.matching import lines_match
+from huikuan.bank.services.matching import statement_import_and_match
 from huikuan.bank.views import bank_user
 from huikuan.core.errors import DomainError
 from huikuan.web.lists import page_of
@@ -28,7 +27,7 @@ def import_page(request: HttpRequest) -> HttpResponse:
         account = next(a for a in accounts if str(a.pk) == form.cleaned_data["account"])
         upload = form.cleaned_data["file"]
         try:
-            result = statement_import(
+            result, matched = statement_import_and_match(
                 actor=user,
                 account=account,
                 data=upload.read(),
@@ -43,7 +42,7 @@ def import_page(request: HttpRequest) -> HttpResponse:
             form.refuse(error)
             return render(request, "bank/import.html", context, status=400)
         context["result"] = result
-        context["matched"] = lines_match(actor=user, company_id=account.company_id, line_ids=result.new_line_ids)
+        context["matched"] = matched
         context["form"] = ImportForm(accounts=accounts, initial={"account": str(account.pk)})
     elif request.method == "POST":
         return render(request, "bank/import.html", context, status=400)

@@ -16,8 +16,7 @@ from huikuan.bank import names
 from huikuan.bank.errors import StatementRejected
 from huikuan.bank.models import BankAccount
 from huikuan.bank.parsing import FORMATS
-from huikuan.bank.services.imports import statement_import
-from huikuan.bank.services.matching import MatchSummary, lines_match
+from huikuan.bank.services.matching import MatchSummary, lines_match, statement_import_and_match
 from huikuan.core import crypto
 from huikuan.core.errors import DomainError
 
@@ -57,8 +56,13 @@ class Command(BaseCommand):
         except OSError as error:
             raise CommandError(_("Cannot read %(file)s: %(error)s") % {"file": path, "error": error.strerror}) from None
         try:
-            result = statement_import(
-                actor=user, account=account, data=data, file_name=path.name, format=options["format"]
+            result, summary = statement_import_and_match(
+                actor=user,
+                account=account,
+                data=data,
+                file_name=path.name,
+                format=options["format"],
+                match=not options["no_match"],
             )
         except StatementRejected as error:
             for problem in error.errors:
@@ -85,7 +89,7 @@ class Command(BaseCommand):
                 _("Left out, other accounts: %(accounts)s") % {"accounts": ", ".join(result.other_accounts)}
             )
         if not options["no_match"]:
-            self._print_match(lines_match(actor=user, company_id=account.company_id, line_ids=result.new_line_ids))
+            self._print_match(summary)
 
     def _account(self, company: Company | None, wanted: str) -> BankAccount:
         accounts = BankAccount.objects.filter(company=company)
