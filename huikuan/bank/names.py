@@ -192,7 +192,3 @@ def account_key(number: str) -> str:
     """An account number as compared: letters and digits only, upper case (IBAN spacing, dashes
     and the spaces banks pad with removed)."""
     return re.sub(r"[^0-9A-Za-z]", "", unicodedata.normalize("NFKC", number)).upper()
-
-
-def last_digits(number: str, count: int = 4) -> str:
-    return account_key(number)[-count:]
