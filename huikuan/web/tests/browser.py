@@ -99,10 +99,22 @@ class Visit:
     def no_sideways_scroll(self) -> bool:
         """Nothing reaches past the window's right edge, except inside a table's own scroll box
         (the page hides horizontal overflow, so the document's width alone would not tell)."""
-        fits = self.page.evaluate(
-            "Math.max(document.documentElement.scrollWidth, document.body.scrollWidth) <= window.innerWidth + 1"
-        )
-        return bool(fits) and not self.too_wide()
+        # measured once the layout has settled (fonts loaded, two frames drawn), and again after a
+        # moment if it does not fit yet: a page measured mid-layout once failed with nothing too wide
+        for attempt in range(3):
+            fits = self.page.evaluate(
+                """async () => {
+                  await document.fonts.ready;
+                  await new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)));
+                  const width = Math.max(document.documentElement.scrollWidth, document.body.scrollWidth);
+                  return width <= window.innerWidth + 1;
+                }"""
+            )
+            if fits and not self.too_wide():
+                return True
+            if attempt < 2:
+                self.page.wait_for_timeout(250)
+        return False
 
     def too_wide(self) -> list[str]:
         """The outermost elements reaching past the window's right edge, leaving out what lies in
