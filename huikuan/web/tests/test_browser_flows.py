@@ -140,8 +140,12 @@ def test_a_clerks_day(visit, make_user, project_terms):
 
     # a receipt naming the contract; the proposed matching accepted as it is
     page.get_by_role("link", name=zh("Enter a receipt")).click()
+    # typing starts once the page has loaded, else htmx may not yet listen to the box
+    page.wait_for_url(re.compile(r"/receipts/new/"))
+    page.wait_for_load_state()
     # the customer box suggests as one types (htmx fills the datalist from the server)
-    labelled(page, "Customer").press_sequentially("云帆", delay=50)
+    with page.expect_response(re.compile(r"/receipts/customers/\?"), timeout=30_000):
+        labelled(page, "Customer").press_sequentially("云帆", delay=50)
     page.locator("#customer-options option[value*='杭州云帆网络科技有限公司']").wait_for(state="attached")
     labelled(page, "Customer").fill("杭州云帆网络科技有限公司")
     labelled(page, "Amount").fill("90000.00")
