@@ -24,40 +24,58 @@ ACTIVE = Q(reversed_on__isnull=True)
 SETTLED_FIGURES = ("open_amount", "collected_amount", "settled_status", "settled_on", "first_effective_on")
 
 
-def _dated_rows_totals(installment_id: int) -> dict[str, dict[str, Any]]:
-    """Per kind of dated row (allocations, adjustments) of one installment: the active amount and
+_EMPTY_TOTALS = {
+    "active": None,
+    "written_off": None,
+    "last_effective": None,
+    "last_reversed": None,
+    "first_effective": None,
+    "first_live": None,
+}
+
+
+def _dated_rows_totals(installment_ids: list[int]) -> dict[int, dict[str, dict[str, Any]]]:
+    """Per installment and kind of dated row (allocations, adjustments): the active amount and
     the active write-offs in whole cents (exact on every database), the last date a row took
     effect or was reversed and the first date one took effect.
 
-    Plain SQL, one statement for both tables: every allocation that settles an installment runs
-    it, and the ORM took longer to build the two aggregates than the database to answer them."""
+    Plain SQL, one statement for both tables per 500 installments: every allocation that settles
+    an installment runs it, and the ORM took longer to build the two aggregates than the database
+    to answer them."""
     cents = cents_sql("amount")
     quote = connection.ops.quote_name
-    parts = []
-    for name, model, write_off in (
-        ("allocations", Allocation, "0"),
-        ("adjustments", Adjustment, f"SUM(CASE WHEN reversed_on IS NULL AND kind = %s THEN {cents} END)"),
-    ):
-        parts.append(
-            f"SELECT '{name}', SUM(CASE WHEN reversed_on IS NULL THEN {cents} END), {write_off},"  # noqa: S608
-            f" MAX(effective_on), MAX(reversed_on), MIN(effective_on),"
-            f" MIN(CASE WHEN reversed_on IS NULL THEN effective_on END) FROM {quote(model._meta.db_table)}"
-            " WHERE installment_id = %s"
-        )
-    with connection.cursor() as cursor:
-        cursor.execute(" UNION ALL ".join(parts), [installment_id, AdjustmentKind.WRITE_OFF.value, installment_id])
-        found = cursor.fetchall()
-    return {
-        name: {
-            "active": active,
-            "written_off": written_off,
-            "last_effective": date_from_sql(last_effective),
-            "last_reversed": date_from_sql(last_reversed),
-            "first_effective": date_from_sql(first_effective),
-            "first_live": date_from_sql(first_live),
-        }
-        for name, active, written_off, last_effective, last_reversed, first_effective, first_live in found
+    found: dict[int, dict[str, dict[str, Any]]] = {
+        pk: {"allocations": dict(_EMPTY_TOTALS), "adjustments": dict(_EMPTY_TOTALS)} for pk in installment_ids
     }
+    with connection.cursor() as cursor:
+        for start in range(0, len(installment_ids), 500):
+            chunk = installment_ids[start : start + 500]
+            marks = ", ".join(["%s"] * len(chunk))
+            parts, params = [], []
+            for name, model, write_off in (
+                ("allocations", Allocation, "0"),
+                ("adjustments", Adjustment, f"SUM(CASE WHEN reversed_on IS NULL AND kind = %s THEN {cents} END)"),
+            ):
+                parts.append(
+                    f"SELECT installment_id, '{name}', SUM(CASE WHEN reversed_on IS NULL THEN {cents} END),"  # noqa: S608
+                    f" {write_off}, MAX(effective_on), MAX(reversed_on), MIN(effective_on),"
+                    f" MIN(CASE WHEN reversed_on IS NULL THEN effective_on END) FROM {quote(model._meta.db_table)}"
+                    f" WHERE installment_id IN ({marks}) GROUP BY installment_id"
+                )
+                params += ([AdjustmentKind.WRITE_OFF.value] if model is Adjustment else []) + chunk
+            cursor.execute(" UNION ALL ".join(parts), params)
+            for pk, name, active, written_off, last_effective, last_reversed, first_effective, first_live in (
+                cursor.fetchall()
+            ):
+                found[pk][name] = {
+                    "active": active,
+                    "written_off": written_off,
+                    "last_effective": date_from_sql(last_effective),
+                    "last_reversed": date_from_sql(last_reversed),
+                    "first_effective": date_from_sql(first_effective),
+                    "first_live": date_from_sql(first_live),
+                }
+    return found
 
 
 def refresh_installment(installment: Installment) -> Installment:
@@ -74,7 +92,14 @@ def refresh_installment(installment: Installment) -> Installment:
     the earliest date one of its allocations still in effect took effect: on a date no reversal
     came after, its rows in effect are the live ones dated by then, so whether it was open or partly
     paid follows from the columns (``figures.status_parts``)."""
-    totals = _dated_rows_totals(installment.pk)
+    _recompute(installment, _dated_rows_totals([installment.pk])[installment.pk])
+    rows.update(installment, _SETTLED_WRITE)
+    contract_refresh_completion(installment.contract)
+    return installment
+
+
+def _recompute(installment: Installment, totals: dict[str, dict[str, Any]]) -> None:
+    """Set every maintained figure of an installment from the totals of its dated rows."""
     allocations, adjustments = totals["allocations"], totals["adjustments"]
     collected, adjusted = from_cents(allocations["active"]), from_cents(adjustments["active"])
     written_off = from_cents(adjustments["written_off"])
@@ -88,7 +113,7 @@ def refresh_installment(installment: Installment) -> Installment:
     reversals = [figures["last_reversed"] for figures in (allocations, adjustments) if figures["last_reversed"]]
     installment.last_reversed_on = max(reversals, default=None)
     installment.first_collected_on = allocations["first_live"]
-    return _settle_figures(
+    _set_settled_figures(
         installment,
         collected=collected,
         credited=adjusted - written_off,
@@ -96,31 +121,6 @@ def refresh_installment(installment: Installment) -> Installment:
         last_dates=last_dates,
         first_dates=first_dates,
     )
-
-
-def _settle_figures(
-    installment: Installment,
-    *,
-    collected: Decimal,
-    credited: Decimal,
-    written_off: Decimal,
-    last_dates: list[dt.date],
-    first_dates: list[dt.date],
-) -> Installment:
-    """Write every maintained figure of an installment from the totals of its dated rows, and
-    refresh its contract's completion. The caller has set ``last_reversed_on`` and
-    ``first_collected_on``."""
-    _set_settled_figures(
-        installment,
-        collected=collected,
-        credited=credited,
-        written_off=written_off,
-        last_dates=last_dates,
-        first_dates=first_dates,
-    )
-    rows.update(installment, _SETTLED_WRITE)
-    contract_refresh_completion(installment.contract)
-    return installment
 
 
 _SETTLED_WRITE = (*SETTLED_FIGURES, "last_reversed_on", "first_collected_on")
@@ -162,10 +162,14 @@ def apply_allocations(allocated: list[tuple[Installment, Decimal, dt.date]]) -> 
     completion refreshed once."""
     in_place: list[Installment] = []
     settled: dict[int, Installment] = {}
+    # one that had rows before is recomputed from all of them
+    earlier = [i.pk for i, amount, _on in allocated if i.open_amount - amount <= 0 and i.first_effective_on is not None]
+    totals = _dated_rows_totals(earlier) if earlier else {}
     for installment, amount, effective_on in allocated:
         open_amount = installment.open_amount - amount
-        if open_amount <= 0 and installment.first_effective_on is not None:
-            refresh_installment(installment)  # it had rows before: recomputed from all of them
+        if installment.pk in totals:
+            _recompute(installment, totals[installment.pk])
+            settled[installment.pk] = installment
         elif open_amount <= 0:
             zero = Decimal("0.00")
             installment.first_collected_on = effective_on
