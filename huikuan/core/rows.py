@@ -1,5 +1,7 @@
-"""INSERT and UPDATE of model rows in plain SQL, statement text built once per model; and the
-rows of a large grouped read as the driver returns them (``plain_rows``).
+"""INSERT and UPDATE of model rows in plain SQL, statement text built once per model; the bulk
+writes of a batch or run from plain values (``insert_values``, ``update_values``, keys handed out
+first by ``reserve_ids``); and the rows of a large grouped read as the driver returns them
+(``plain_rows``).
 
 ``Model.save`` compiles an INSERT or UPDATE through the ORM every time; the write path saves a
 dozen rows per contract, and compiling them took longer than the database took to write them
@@ -10,14 +12,20 @@ has receivers, and services, not signals, carry the rules."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import datetime as dt
+import json
+import re
+import uuid
+from collections.abc import Iterator, Mapping, Sequence
+from decimal import Decimal
 from functools import lru_cache
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from django.core.exceptions import EmptyResultSet
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Field, Model, QuerySet
+from psycopg.types.json import Jsonb
 
 M = TypeVar("M", bound=Model)
 _BATCH = 100
@@ -108,6 +116,29 @@ def insert_many(objs: Sequence[M], *, along: tuple[str, Sequence[Any]] | None = 
     return list(objs)
 
 
+def insert_objects(objs: Sequence[M]) -> list[M]:
+    """Insert many new rows of one model, as ``insert_many`` does (``pre_save`` and the database's
+    types for every field), with keys handed out first (``reserve_ids``) and the rows sent by
+    ``insert_values``: for a batch of hundreds or thousands of rows other rows then refer to."""
+    if not objs:
+        return []
+    model = type(objs[0])
+    meta = model._meta
+    db = _db()
+    fields = [f for f in meta.local_concrete_fields if not f.primary_key and not f.generated]
+    keys = reserve_ids(model, len(objs))
+    values = [
+        [key, *(f.get_db_prep_save(f.pre_save(obj, add=True), db) for f in fields)]
+        for key, obj in zip(keys, objs, strict=True)
+    ]
+    insert_values(model, [cast(Field, meta.pk).attname, *(f.attname for f in fields)], values)
+    for obj, key in zip(objs, keys, strict=True):
+        obj.pk = key
+        obj._state.adding = False
+        obj._state.db = db.alias
+    return list(objs)
+
+
 def update_statement(obj: Model, fields: Sequence[str]) -> tuple[str, list[Any]]:
     """The statement ``update`` sends, and its parameters, for sending along another (``insert``)."""
     db = _db()
@@ -118,14 +149,16 @@ def update_statement(obj: Model, fields: Sequence[str]) -> tuple[str, list[Any]]
 
 
 def update_many(objs: Sequence[Model], fields: Sequence[str]) -> None:
-    """``update`` for many rows of one model: one statement, sent once per row (executemany)."""
+    """``update`` for many rows of one model (``update_values`` with each row's prepared values)."""
     if not objs:
         return
     db = _db()
-    sql, targets = _update_statement(type(objs[0]), tuple(fields), db.vendor)
-    params = [[*(f.get_db_prep_save(f.pre_save(obj, add=False), db) for f in targets), obj.pk] for obj in objs]
-    with db.cursor() as cursor:
-        cursor.executemany(sql, params)
+    _sql, targets = _update_statement(type(objs[0]), tuple(fields), db.vendor)
+    update_values(
+        type(objs[0]),
+        [f.attname for f in targets],
+        [[obj.pk, *(f.get_db_prep_save(f.pre_save(obj, add=False), db) for f in targets)] for obj in objs],
+    )
 
 
 def update(obj: Model, fields: Sequence[str], *, along: tuple[str, Sequence[Any]] | None = None) -> None:
@@ -179,7 +212,8 @@ def add_to_totals(
     """Add ``deltas`` to running totals: for each key (the values of ``columns``), its amount is
     added to the ``total`` column of the row with that key, which is made when missing.
 
-    One ``INSERT … ON CONFLICT DO UPDATE`` (SQLite and PostgreSQL spell it alike) per hundred keys:
+    One ``INSERT … ON CONFLICT DO UPDATE`` (SQLite and PostgreSQL spell it alike) per hundred keys
+    (on PostgreSQL per 5,000, the keys sent as JSON rows as ``insert_values`` sends them):
     two transactions adding to the same row wait for each other instead of both reading, adding and
     one losing its write, and neither needs to know whether the row exists. ``unique`` names the
     columns of the unique constraint the conflict is on. Keys go in sorted order, so that two
@@ -194,7 +228,18 @@ def add_to_totals(
     names = ", ".join([*(_quote(f.column) for f in fields), column])
     conflict = ", ".join(_quote(_field(model, name).column) for name in unique)
     row = "(" + ", ".join(["%s"] * (len(fields) + 1)) + ")"
+    conflict_update = f" ON CONFLICT ({conflict}) DO UPDATE SET {column} = {table}.{column} + excluded.{column}"
     with db.cursor() as cursor:
+        if db.vendor == "postgresql":  # the keys as JSON rows, 5,000 to a statement (insert_values)
+            select = _json_select([*fields, _field(model, total)], db)
+            sql = f"INSERT INTO {table} ({names}) {select}{conflict_update}"  # noqa: S608
+            prepared = [
+                [*(f.get_db_prep_save(value, db) for f, value in zip(fields, key, strict=True)), int(delta)]
+                for key, delta in items
+            ]
+            for chunk in _json_chunks(prepared):
+                cursor.execute(sql, [chunk])
+            return
         for start in range(0, len(items), _BATCH):
             batch = items[start : start + _BATCH]
             values: list[Any] = []
@@ -202,10 +247,7 @@ def add_to_totals(
                 values.extend(f.get_db_prep_save(value, db) for f, value in zip(fields, key, strict=True))
                 values.append(int(delta))
             # S608: only our own table and column names are formatted in; the values are parameters
-            sql = (
-                f"INSERT INTO {table} ({names}) VALUES {', '.join([row] * len(batch))}"  # noqa: S608
-                f" ON CONFLICT ({conflict}) DO UPDATE SET {column} = {table}.{column} + excluded.{column}"
-            )
+            sql = f"INSERT INTO {table} ({names}) VALUES {', '.join([row] * len(batch))}{conflict_update}"  # noqa: S608
             cursor.execute(sql, values)
 
 
@@ -223,22 +265,133 @@ def plain_rows(queryset: QuerySet[Any]) -> list[tuple[Any, ...]]:
         return cursor.fetchall()
 
 
+_JSON_ROWS = 5000  # rows per PostgreSQL statement: a few MB of JSON at most
+
+
+def _json_default(value: Any) -> Any:
+    """The JSON spelling of a value json cannot write itself; PostgreSQL reads each back with its
+    column type's input function (exact for Decimals)."""
+    if isinstance(value, Decimal | uuid.UUID):
+        return str(value)
+    if isinstance(value, dt.date | dt.time):  # datetimes too
+        return value.isoformat()
+    if isinstance(value, Jsonb):  # a JSONField's value as Django prepares it: the value itself
+        return value.obj
+    raise TypeError(f"{type(value).__name__} has no JSON spelling for core.rows")
+
+
+def _cast(field: Field, db: BaseDatabaseWrapper) -> str:
+    """The type a value is read as: the column's, without its length or precision, so that a too
+    long string or too large amount is refused by the column as in any INSERT, not cut by a cast."""
+    kind = re.sub(r"\(.*\)", "", str(field.db_type(db))).strip()
+    return "text" if kind == "varchar" else kind
+
+
+def _json_select(fields: Sequence[Field], db: BaseDatabaseWrapper) -> str:
+    """A SELECT of one JSON parameter's rows (lists of values, in the order of ``fields``) as
+    typed columns ``_c0``, ``_c1``, …: the rows of a write sent as one parameter, which Python's
+    json writes in C (psycopg's arrays dump element by element in Python, slower than the
+    database takes to store the rows)."""
+    columns = ", ".join(
+        f"(_r->{i})::jsonb AS _c{i}" if _cast(f, db) == "jsonb" else f"(_r->>{i})::{_cast(f, db)} AS _c{i}"
+        for i, f in enumerate(fields)
+    )
+    return f"SELECT {columns} FROM json_array_elements(%s::json) AS _r"  # noqa: S608 - our column types
+
+
+def _json_chunks(rows: Sequence[Sequence[Any]]) -> Iterator[str]:
+    for start in range(0, len(rows), _JSON_ROWS):
+        yield json.dumps(rows[start : start + _JSON_ROWS], default=_json_default, separators=(",", ":"))
+
+
 def insert_values(model: type[Model], names: Sequence[str], rows: Sequence[Sequence[Any]]) -> int:
     """Insert many new rows of one model from plain values (ints, strings, dates, Decimals, in the
-    order of ``names``) with one single-row statement sent for every row (``executemany``: SQLite
-    loops in C, psycopg pipelines them and the server plans the statement once), without making
-    model instances or returning keys. For the bulk writes of a run (a million rows), where building
-    an instance per row costs more than the database takes to store it, and where psycopg would
-    spend seconds splitting a long multi-row statement into its parameters. The caller passes values
-    as the columns hold them (no ``pre_save``, no defaults filled in). Returns the number of rows."""
+    order of ``names``), without making model instances or returning keys: for the bulk writes of
+    a run (a million rows), where building an instance per row costs more than the database takes
+    to store it. The caller passes values as the columns hold them (no ``pre_save``, no defaults
+    filled in); it may name the primary key, with keys from ``reserve_ids``.
+
+    SQLite gets one single-row statement per row (``executemany``: it loops in C, with no round
+    trips). PostgreSQL gets one statement per 5,000 rows, the rows one JSON parameter
+    (``INSERT … SELECT FROM json_array_elements``): a statement per row costs a round trip's worth
+    of work on each side, and a long multi-row ``VALUES`` list costs psycopg seconds to split into
+    its parameters. Returns the number of rows."""
     if not rows:
         return 0
     db = _db()
     meta = model._meta
-    columns = ", ".join(_quote(_field(model, name).column) for name in names)
-    marks = ", ".join(["%s"] * len(names))
-    # S608: only our own table and column names are formatted in; the values are parameters
-    sql = f"INSERT INTO {_quote(meta.db_table)} ({columns}) VALUES ({marks})"  # noqa: S608
+    fields = [_field(model, name) for name in names]
+    columns = ", ".join(_quote(f.column) for f in fields)
     with db.cursor() as cursor:
-        cursor.executemany(sql, rows)
+        if db.vendor == "postgresql":
+            # S608: only our own table and column names are formatted in; the values are parameters
+            sql = f"INSERT INTO {_quote(meta.db_table)} ({columns}) {_json_select(fields, db)}"  # noqa: S608
+            for chunk in _json_chunks(rows):
+                cursor.execute(sql, [chunk])
+        else:
+            marks = ", ".join(["%s"] * len(names))
+            sql = f"INSERT INTO {_quote(meta.db_table)} ({columns}) VALUES ({marks})"  # noqa: S608
+            cursor.executemany(sql, rows)
     return len(rows)
+
+
+def update_values(model: type[Model], names: Sequence[str], rows: Sequence[Sequence[Any]]) -> int:
+    """Set the columns ``names`` of many rows of one model from plain values: each row is its
+    primary key followed by the values, in the order of ``names``, as the columns hold them (no
+    ``pre_save``: an ``auto_now`` field changes only when named and given). A key appears at most
+    once. SQLite gets one statement per row (``executemany``); PostgreSQL one per 5,000 rows, the
+    rows as JSON (``UPDATE … FROM json_array_elements``), as ``insert_values`` explains. Returns the number
+    of rows given."""
+    if not rows:
+        return 0
+    db = _db()
+    meta = model._meta
+    pk = cast(Field, meta.pk)
+    fields = [_field(model, name) for name in names]
+    table = _quote(meta.db_table)
+    with db.cursor() as cursor:
+        if db.vendor == "postgresql":
+            assignments = ", ".join(f"{_quote(f.column)} = _new._c{i + 1}" for i, f in enumerate(fields))
+            sql = (
+                f"UPDATE {table} SET {assignments} FROM ({_json_select([pk, *fields], db)}) AS _new"  # noqa: S608
+                f" WHERE {table}.{_quote(pk.column)} = _new._c0"
+            )
+            for chunk in _json_chunks(rows):
+                cursor.execute(sql, [chunk])
+        else:
+            assignments = ", ".join(f"{_quote(f.column)} = %s" for f in fields)
+            sql = f"UPDATE {table} SET {assignments} WHERE {_quote(pk.column)} = %s"  # noqa: S608
+            cursor.executemany(sql, [[*row[1:], row[0]] for row in rows])
+    return len(rows)
+
+
+def reserve_ids(model: type[Model], count: int) -> list[int]:
+    """Primary keys for ``count`` new rows of ``model``, handed out now and never again, in
+    ascending order: rows written by ``insert_values`` that other rows (or audit events) refer to
+    need their keys before they are written. Call it inside the transaction that inserts them: on
+    SQLite the reservation is a change of ``sqlite_sequence`` under the transaction's write lock
+    (our tables are AUTOINCREMENT, so no key is ever reused), on PostgreSQL the values are drawn
+    from the table's sequence."""
+    if count <= 0:
+        return []
+    db = _db()
+    meta = model._meta
+    with db.cursor() as cursor:
+        if db.vendor == "postgresql":
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                [_quote(meta.db_table), cast(Field, meta.pk).column, count],
+            )
+            return sorted(int(row[0]) for row in cursor.fetchall())
+        if not db.in_atomic_block:
+            raise RuntimeError("reserve_ids needs the transaction that inserts the rows")
+        cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [meta.db_table])
+        found = cursor.fetchone()
+        cursor.execute(f"SELECT MAX({_quote(cast(Field, meta.pk).column)}) FROM {_quote(meta.db_table)}")  # noqa: S608
+        highest = cursor.fetchone()[0] or 0
+        last = max(int(found[0]) if found else 0, int(highest))
+        if found:
+            cursor.execute("UPDATE sqlite_sequence SET seq = %s WHERE name = %s", [last + count, meta.db_table])
+        else:
+            cursor.execute("INSERT INTO sqlite_sequence (name, seq) VALUES (%s, %s)", [meta.db_table, last + count])
+        return list(range(last + 1, last + count + 1))

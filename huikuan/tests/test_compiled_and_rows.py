@@ -229,3 +229,65 @@ def test_the_write_paths_reads_run_compiled_not_through_the_orm(make_customer, m
     ]
     assert scoped
     assert all(plan is not None for plan in scoped)
+
+
+def test_plain_value_rows_keys_handed_out_first_and_arrays_on_postgresql(make_customer, manager, monkeypatch):
+    """insert_values / update_values / reserve_ids / insert_objects: what the ORM reads back, in
+    several statements when the rows outnumber one statement's share (PostgreSQL's JSON rows), keys
+    never handed out twice, not even after the last row is deleted."""
+    monkeypatch.setattr(rows, "_JSON_ROWS", 2)
+    customer = make_customer(owner=manager)
+    made = [
+        Receipt(
+            company_id=customer.company_id,
+            customer=customer,
+            number=f"R-{i}",
+            received_on=dt.date(2025, 3, i + 1),
+            amount=Decimal("100.10") + i,
+            currency="CNY",
+            payer_name="杭州云帆网络科技有限公司" if i else "",
+            bill_maturity_date=dt.date(2025, 9, 1) if i == 1 else None,
+            created_by=manager,
+        )
+        for i in range(5)
+    ]
+    with transaction.atomic():
+        first = rows.reserve_ids(Receipt, 2)
+        rows.insert_objects(made)
+    assert first[1] == first[0] + 1
+    assert [r.pk for r in made] == sorted(r.pk for r in made)
+    assert made[0].pk > first[1]
+    stored = {r.pk: r for r in Receipt.objects.filter(customer=customer)}
+    for receipt in made:
+        again = stored[receipt.pk]
+        assert (again.number, again.received_on, again.amount, again.payer_name, again.bill_maturity_date) == (
+            receipt.number, receipt.received_on, receipt.amount, receipt.payer_name, receipt.bill_maturity_date
+        )  # fmt: skip
+        assert again.created_at is not None
+        assert again.allocated_amount == Decimal("0.00")
+
+    changed = rows.update_values(
+        Receipt,
+        ["memo", "allocated_amount", "bill_maturity_date"],
+        [[r.pk, f"备注 {r.pk}", Decimal("0.10"), None] for r in made[:3]],
+    )
+    assert changed == 3
+    after = {r.pk: r for r in Receipt.objects.filter(customer=customer)}
+    for receipt in made[:3]:
+        assert (after[receipt.pk].memo, after[receipt.pk].allocated_amount) == (f"备注 {receipt.pk}", Decimal("0.10"))
+        assert after[receipt.pk].bill_maturity_date is None
+    assert (after[made[4].pk].memo, after[made[4].pk].allocated_amount) == ("", Decimal("0.00"))
+    assert rows.update_values(Receipt, ["memo"], []) == 0
+    assert rows.insert_values(Receipt, ["memo"], []) == 0
+
+    Receipt.objects.filter(pk=made[-1].pk).delete()
+    with transaction.atomic():
+        later = rows.reserve_ids(Receipt, 1)
+    assert later[0] > made[-1].pk
+
+
+def test_keys_are_reserved_only_inside_the_transaction_that_writes_them_on_sqlite(transactional_db):
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite's reservation holds only under the transaction's write lock")
+    with pytest.raises(RuntimeError):
+        rows.reserve_ids(Receipt, 1)

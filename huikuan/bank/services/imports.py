@@ -271,7 +271,7 @@ def _store(
             lines_duplicate=sum(1 for key in keys if key in existing),
             imported_by=actor,
         )
-        # plain rows, one statement sent per row: building 100,000 model instances for
+        # plain rows (core.rows.insert_values): building 100,000 model instances for
         # bulk_create took longer than storing them
         no_proposals = BankLine._meta.get_field("proposals").get_db_prep_save([], connection)
         money_out = _("Money out: not a customer payment.")

@@ -7,7 +7,7 @@ the proposals, or ignores the line (not a customer payment). What a person confi
 engine: the payer's account, and a payer name that is not the customer's own, point to the customer
 from then on (``KnownPayer``).
 
-Sure matches are written 500 lines to a transaction: the lines are claimed (locked, and kept only if
+Sure matches are written 1,000 lines to a transaction: the lines are claimed (locked, and kept only if
 still open), then recorded by ``receivables.services.batch.receipts_record_allocated``, the rules of
 ``receipt_create`` and ``allocations_create`` in a few statements. A clerk's action is one line in a
 transaction of its own, through those single services. Either way a line is never applied twice,
@@ -19,10 +19,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import cast
 
-from django.db import connection, transaction
-from django.db.models import F, Field
+from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -38,7 +37,7 @@ from huikuan.bank.matching import Directory, Identity, Line, OpenBook, Proposal,
 from huikuan.bank.models import BankAccount, BankLine, KnownPayer, LineStatus, MatchedBy, PayerKind
 from huikuan.bank.services.imports import ImportResult, statement_import
 from huikuan.contracts.models import Installment
-from huikuan.core import money
+from huikuan.core import money, rows
 from huikuan.core.errors import DomainError, require_reason
 from huikuan.core.locking import for_update
 from huikuan.customers.models import Customer
@@ -48,7 +47,7 @@ from huikuan.receivables.services.batch import NewReceipt, receipts_record_alloc
 from huikuan.receivables.services.receipts import receipt_create, receipt_reverse
 
 _BATCH = 2000
-_WRITE_BATCH = 500  # sure matches written per transaction: a writer holds SQLite for a second or so
+_WRITE_BATCH = 1000  # sure matches written per transaction: a writer holds SQLite for a second or so
 
 
 @dataclass
@@ -183,44 +182,34 @@ def _keep_proposals(line: BankLine, proposals: list[Proposal]) -> None:
 
 
 def _save_proposals(lines: list[BankLine]) -> None:
-    """Write the lines' proposals in one statement sent per line; only lines nobody handled
-    meanwhile get them."""
+    """Write the lines' proposals; only lines nobody handled meanwhile get them (those are read
+    under lock first: a clerk's action is never overwritten)."""
     if not lines:
         return
-    table = connection.ops.quote_name(BankLine._meta.db_table)
-    proposals = BankLine._meta.get_field("proposals")
-    sql = (
-        f"UPDATE {table} SET proposals = %s, confidence = %s, customer_id = %s, note = %s"  # noqa: S608
-        " WHERE id = %s AND status = %s AND receipt_id IS NULL"
-    )
-    params = [
-        (proposals.get_db_prep_save(line.proposals, connection), line.confidence, line.customer_id, line.note,
-         line.pk, LineStatus.OPEN)
-        for line in lines
-    ]  # fmt: skip
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.executemany(sql, params)
+    with transaction.atomic():
+        # by key alone: with the state in the query too, PostgreSQL may check the list row by row
+        found = for_update(BankLine.objects).filter(pk__in=[line.pk for line in lines]).order_by("pk")
+        still_open = {
+            pk
+            for pk, status, receipt in found.values_list("pk", "status", "receipt")
+            if status == LineStatus.OPEN and receipt is None
+        }
+        rows.update_many(
+            [line for line in lines if line.pk in still_open], ["proposals", "confidence", "customer", "note"]
+        )
 
 
-def _save_matched(lines: list[BankLine]) -> None:
-    """Write what the batch made of the lines, one statement sent per line."""
-    table = connection.ops.quote_name(BankLine._meta.db_table)
-    names = [
-        "receipt_id",
-        "customer_id",
-        "status",
-        "matched_by",
-        "matched_at",
-        "handled_by_id",
-        "confidence",
-        "proposals",
-    ]
-    fields = [cast(Field, BankLine._meta.get_field(name.removesuffix("_id"))) for name in names]
-    assignments = ", ".join(f"{connection.ops.quote_name(name)} = %s" for name in names)
-    sql = f"UPDATE {table} SET {assignments}, note = '' WHERE id = %s"  # noqa: S608 - our table and columns
-    params = [[*(f.get_db_prep_save(getattr(line, f.attname), connection) for f in fields), line.pk] for line in lines]
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, params)
+_MATCHED = [
+    "receipt",
+    "customer",
+    "status",
+    "matched_by",
+    "matched_at",
+    "handled_by",
+    "confidence",
+    "proposals",
+    "note",
+]
 
 
 @transaction.atomic
@@ -268,7 +257,7 @@ def _apply_many(
         line.confidence, line.note = best.confidence, ""
         line.proposals = [p.as_json() for p in proposals]
         matched.append(line)
-    _save_matched(matched)
+    rows.update_many(matched, _MATCHED)
     audit.record_many(
         [
             audit.Event(

@@ -179,7 +179,7 @@ def _write(
         )
         for index in sorted(plans)
     }
-    rows.insert_many(list(receipts.values()))
+    rows.insert_objects(list(receipts.values()))
     allocations = [
         Allocation(
             company=company,
@@ -193,7 +193,7 @@ def _write(
         for index in sorted(plans)
         for installment, amount, effective in plans[index]
     ]
-    rows.insert_many(allocations)
+    rows.insert_objects(allocations)
     apply_allocations([(a.installment, a.amount, a.effective_on) for a in allocations])
     totals: Counter[tuple[int, int, str, dt.date]] = Counter()
     for receipt in receipts.values():

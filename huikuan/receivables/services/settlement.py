@@ -51,7 +51,8 @@ def _dated_rows_totals(installment_ids: list[int]) -> dict[int, dict[str, dict[s
         for start in range(0, len(installment_ids), 500):
             chunk = installment_ids[start : start + 500]
             marks = ", ".join(["%s"] * len(chunk))
-            parts, params = [], []
+            parts: list[str] = []
+            params: list[Any] = []
             for name, model, write_off in (
                 ("allocations", Allocation, "0"),
                 ("adjustments", Adjustment, f"SUM(CASE WHEN reversed_on IS NULL AND kind = %s THEN {cents} END)"),
@@ -62,11 +63,19 @@ def _dated_rows_totals(installment_ids: list[int]) -> dict[int, dict[str, dict[s
                     f" MIN(CASE WHEN reversed_on IS NULL THEN effective_on END) FROM {quote(model._meta.db_table)}"
                     f" WHERE installment_id IN ({marks}) GROUP BY installment_id"
                 )
-                params += ([AdjustmentKind.WRITE_OFF.value] if model is Adjustment else []) + chunk
+                params += [AdjustmentKind.WRITE_OFF.value] if model is Adjustment else []
+                params += chunk
             cursor.execute(" UNION ALL ".join(parts), params)
-            for pk, name, active, written_off, last_effective, last_reversed, first_effective, first_live in (
-                cursor.fetchall()
-            ):
+            for (
+                pk,
+                name,
+                active,
+                written_off,
+                last_effective,
+                last_reversed,
+                first_effective,
+                first_live,
+            ) in cursor.fetchall():
                 found[pk][name] = {
                     "active": active,
                     "written_off": written_off,
