@@ -214,8 +214,7 @@ def markdown(results: list[dict[str, Any]], args: argparse.Namespace) -> str:
         f"Run on {results[0]['today'] if results else ''} with `bench/pages.py --installments {args.installments} "
         f"--repeat {args.repeat}` on {platform.machine()} with {os.cpu_count()} cores, "
         f"Python {platform.python_version()}.",
-        f"Target (issue 12): every page under {TARGET * 1000:.0f} ms of server time at the 1,000,000-installment "
-        "data.",
+        f"Target (issue 12): every page under {TARGET * 1000:.0f} ms of server time at the 1,000,000-installment data.",
         "Each time is the wall-clock time of one whole GET through gunicorn on loopback (one worker, one",
         "thread, DEBUG off), signed in with a session, after one warm-up request: the server's time plus a",
         "loopback round trip.",
