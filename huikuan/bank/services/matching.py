@@ -199,6 +199,7 @@ def _save_proposals(lines: list[BankLine]) -> None:
         )
 
 
+# what applying a match writes on its line, one line or a batch of them
 _MATCHED = [
     "receipt",
     "customer",
@@ -358,19 +359,7 @@ def _apply(
     locked.confidence = proposal.confidence
     locked.proposals = [p.as_json() for p in proposals] if proposals is not None else locked.proposals
     locked.note = ""
-    locked.save(
-        update_fields=[
-            "receipt",
-            "customer",
-            "status",
-            "matched_by",
-            "matched_at",
-            "handled_by",
-            "confidence",
-            "proposals",
-            "note",
-        ]
-    )
+    locked.save(update_fields=_MATCHED)
     if by == MatchedBy.USER:
         _learn(locked, customer)
     audit.record(
