@@ -61,13 +61,19 @@ def _insert_statement(model: type[Model], count: int, vendor: str) -> tuple[str,
 
 
 @lru_cache(maxsize=512)
-def _update_statement(model: type[Model], names: tuple[str, ...], vendor: str) -> tuple[str, tuple[Field, ...]]:
-    meta = model._meta
+def _update_fields(model: type[Model], names: tuple[str, ...]) -> tuple[Field, ...]:
     fields = tuple(
-        f for f in meta.local_concrete_fields if not f.primary_key and (f.name in names or f.attname in names)
+        f for f in model._meta.local_concrete_fields if not f.primary_key and (f.name in names or f.attname in names)
     )
     if len(fields) != len(set(names)):
         raise ValueError(f"{model.__name__} has no field among {names}")
+    return fields
+
+
+@lru_cache(maxsize=512)
+def _update_statement(model: type[Model], names: tuple[str, ...], vendor: str) -> tuple[str, tuple[Field, ...]]:
+    meta = model._meta
+    fields = _update_fields(model, names)
     assignments = ", ".join(f"{_quote(f.column)} = %s" for f in fields)
     return f"UPDATE {_quote(meta.db_table)} SET {assignments} WHERE {_quote(meta.pk.column)} = %s", fields  # noqa: S608
 
@@ -153,7 +159,7 @@ def update_many(objs: Sequence[Model], fields: Sequence[str]) -> None:
     if not objs:
         return
     db = _db()
-    _sql, targets = _update_statement(type(objs[0]), tuple(fields), db.vendor)
+    targets = _update_fields(type(objs[0]), tuple(fields))
     update_values(
         type(objs[0]),
         [f.attname for f in targets],
@@ -212,8 +218,8 @@ def add_to_totals(
     """Add ``deltas`` to running totals: for each key (the values of ``columns``), its amount is
     added to the ``total`` column of the row with that key, which is made when missing.
 
-    One ``INSERT … ON CONFLICT DO UPDATE`` (SQLite and PostgreSQL spell it alike) per hundred keys
-    (on PostgreSQL per 5,000, the keys sent as JSON rows as ``insert_values`` sends them):
+    ``INSERT … ON CONFLICT DO UPDATE`` (SQLite and PostgreSQL spell it alike), the keys sent as
+    ``insert_values`` sends rows:
     two transactions adding to the same row wait for each other instead of both reading, adding and
     one losing its write, and neither needs to know whether the row exists. ``unique`` names the
     columns of the unique constraint the conflict is on. Keys go in sorted order, so that two
@@ -227,28 +233,20 @@ def add_to_totals(
     table = _quote(model._meta.db_table)
     names = ", ".join([*(_quote(f.column) for f in fields), column])
     conflict = ", ".join(_quote(_field(model, name).column) for name in unique)
-    row = "(" + ", ".join(["%s"] * (len(fields) + 1)) + ")"
     conflict_update = f" ON CONFLICT ({conflict}) DO UPDATE SET {column} = {table}.{column} + excluded.{column}"
+    prepared = [
+        [*(f.get_db_prep_save(value, db) for f, value in zip(fields, key, strict=True)), int(delta)]
+        for key, delta in items
+    ]
+    # S608: only our own table and column names are formatted in; the values are parameters
     with db.cursor() as cursor:
         if db.vendor == "postgresql":  # the keys as JSON rows, 5,000 to a statement (insert_values)
-            select = _json_select([*fields, _field(model, total)], db)
-            sql = f"INSERT INTO {table} ({names}) {select}{conflict_update}"  # noqa: S608
-            prepared = [
-                [*(f.get_db_prep_save(value, db) for f, value in zip(fields, key, strict=True)), int(delta)]
-                for key, delta in items
-            ]
+            sql = f"INSERT INTO {table} ({names}) {_json_select([*fields, _field(model, total)], db)}{conflict_update}"  # noqa: S608
             for chunk in _json_chunks(prepared):
                 cursor.execute(sql, [chunk])
-            return
-        for start in range(0, len(items), _BATCH):
-            batch = items[start : start + _BATCH]
-            values: list[Any] = []
-            for key, delta in batch:
-                values.extend(f.get_db_prep_save(value, db) for f, value in zip(fields, key, strict=True))
-                values.append(int(delta))
-            # S608: only our own table and column names are formatted in; the values are parameters
-            sql = f"INSERT INTO {table} ({names}) VALUES {', '.join([row] * len(batch))}{conflict_update}"  # noqa: S608
-            cursor.execute(sql, values)
+        else:  # one statement per key, looped in C with no round trips (insert_values)
+            marks = ", ".join(["%s"] * (len(fields) + 1))
+            cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks}){conflict_update}", prepared)  # noqa: S608
 
 
 def plain_rows(queryset: QuerySet[Any]) -> list[tuple[Any, ...]]:
