@@ -16,8 +16,8 @@ there are fewer customers than lines. Then, timed end to end on that database:
   of exactly its payer name and an open installment of exactly its amount (the simplest matcher there
   is, writing nothing);
 - and the floor of the writes: every row the run wrote, written again with hand-written SQL on copies
-  of the database taken before the run, in as many transactions as the run used and in one
-  (``bench/bank_floor.py``).
+  of the database taken before the run, in one transaction per 1,000 lines applied (the run's sure
+  matches take at least as many) and in one (``bench/bank_floor.py``).
 
 The first round of lines (one per customer) is judged against its labels: every line applied on its
 own must be the labelled customer and installments (precision), and the share applied on its own is
@@ -312,8 +312,8 @@ What the figures mean:
   database has (SQLite: one prepared statement run for every row; PostgreSQL: ``COPY``, and
   ``UPDATE … FROM`` a table filled by ``COPY``), then read back and compared with what the run
   left. Nothing is parsed, matched, checked or hashed: the values are copied. It is the least this
-  schema allows for the same work: one transaction for the lines, then as many transactions as the
-  run's sure matches (one per 1,000 lines applied), or for comparison all in one.
+  schema allows for the same work: one transaction for the lines, then one per 1,000 lines applied
+  (the run's sure matches take at least as many), or for comparison all in one.
 
 What limits it: the rows themselves. Each applied line changes about a dozen rows (receipt,
 allocation, installment, contract completion, line, three audit events, month totals) and each row

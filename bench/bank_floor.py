@@ -8,8 +8,9 @@ decided here (no parsing, no matching, no rule checked, no hash computed): the r
 what the run wrote, with the fastest plain statements each database has (SQLite: ``executemany``
 of one prepared statement; PostgreSQL: ``COPY``, and ``UPDATE … FROM`` a table filled by ``COPY``).
 
-The writes are cut into as many transactions as the run used for its sure matches, each table's
-rows in the order the run wrote them and split evenly; and, for comparison, all in one transaction."""
+The writes are cut into one transaction per 1,000 lines applied (the run's sure matches take at least
+as many), each table's rows in the order the run wrote them and split evenly, rows that refer to a
+receipt in the receipt's transaction; and, for comparison, all in one transaction."""
 
 from __future__ import annotations
 
