@@ -321,11 +321,11 @@ its table's indexes: the installments carry seven covering indexes that the agin
 past-date figures at a million installments read (bench/RESULTS.md); all of them hold
 ``open_amount``, and settling an installment changes an entry in six. Writing only these rows, by
 hand, in transactions of 1,000 applied lines, takes each database longer than the whole 60 s
-target (measured 2026-12-03: SQLite 61 s, PostgreSQL 70 s), and still 47 s in one transaction;
-the product's own reading of the file and matching of the lines come on top. The target cannot be
-met with these rows and indexes: it needs fewer rows or indexes per applied line, or a target for
-this size that the schema allows (issue 15's closing note). The same code's figures vary by a
-half from day to day on this machine (121 s and 133 s end to end in the run before this one).
+target (the table above), and nearly as long in one transaction; the product's own reading of the
+file and matching of the lines come on top. The target cannot be met with these rows and indexes:
+it needs fewer rows or indexes per applied line, or a target for this size that the schema allows
+(issue 15's closing note). The figures of the same code vary by up to a half from day to day on
+this machine: compare the product with its floor of the same run, not with another day's figures.
 """
 
 
