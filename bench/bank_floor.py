@@ -22,8 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import psycopg
-
-PG_SERVER = "postgres://postgres@127.0.0.1:5432"
+from run import PG_SERVER, drop_database  # bench/run.py: the database plumbing
 
 # the tables the matching writes and the rows it may have written there (cheap to find, compared
 # column by column with the copy taken before it); the audit chain head and the number series are
@@ -86,12 +85,7 @@ class Copies:
 
     def drop(self) -> None:
         for name in self.names:
-            if self.vendor == "sqlite":
-                for suffix in ("", "-wal", "-shm"):
-                    Path(f"{Path(self.url).with_name(name + '.sqlite3')}{suffix}").unlink(missing_ok=True)
-            else:
-                with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as admin:
-                    admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            drop_database("postgres" if self.vendor == "postgresql" else "sqlite", name)
 
 
 def select(cursor: Any, vendor: str, table: str, columns: list[str], where: str, params: list[Any]) -> list[tuple]:
@@ -142,7 +136,7 @@ def _changed(product: Any, before: Any, vendor: str, table: str, ids: list[int])
 
 def written(copies: Copies, before: dict[str, int], statement_id: int) -> Written:
     """What the run wrote, read from the bench database and compared with a copy taken before."""
-    vendor = "postgresql" if copies.vendor == "postgresql" else "sqlite"
+    vendor = copies.vendor
     raw, product = copies.connect(copies.names[0]), copies.connect()
     before_cursor, product_cursor = raw.cursor(), product.cursor()
     out = Written()
@@ -261,7 +255,7 @@ def _plan(out: Written, parts: int) -> list[list[tuple[str, str, Rows]]]:
 def replay(copies: Copies, name: str, out: Written, transactions: int) -> dict[str, float]:
     """Write ``out`` on the copy ``name``: the import in one transaction, then the rest in
     ``transactions`` transactions. Seconds of each."""
-    vendor = "postgresql" if copies.vendor == "postgresql" else "sqlite"
+    vendor = copies.vendor
     raw = copies.connect(name)
     begin = "BEGIN IMMEDIATE" if vendor == "sqlite" else "BEGIN"
     started = time.perf_counter()
@@ -283,7 +277,7 @@ def replay(copies: Copies, name: str, out: Written, transactions: int) -> dict[s
 def check(copies: Copies, name: str, out: Written) -> None:
     """Refuse a replay that did not leave the copy as the run left the bench database: every updated
     row read back, every inserted table counted."""
-    vendor = "postgresql" if copies.vendor == "postgresql" else "sqlite"
+    vendor = copies.vendor
     raw = copies.connect(name)
     cursor = raw.cursor()
     try:
@@ -308,7 +302,7 @@ def counts(out: Written) -> dict[str, int]:
 
 def lines_of(copies: Copies, statement_id: int) -> list[tuple]:
     """A statement's lines as they stand in the bench database."""
-    vendor = "postgresql" if copies.vendor == "postgresql" else "sqlite"
+    vendor = copies.vendor
     raw = copies.connect()
     try:
         cursor = raw.cursor()
